@@ -1,0 +1,159 @@
+#!/usr/bin/env node
+import { access, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildPayload } from '../lib/corpus/build';
+import { checkBundle, encodeBundle, parsePayload, readBundle, signBundle } from '../lib/corpus/bundle-file';
+import type { Entity } from '../lib/corpus/schema';
+import { compileMatcher } from '../lib/match/compile';
+import { findMentions } from '../lib/match/find';
+import { htmlToText } from './html';
+import { readPublicKey, readSecretKey, writeKeyPair } from './keys';
+import { DEFAULT_ASSETS, readCatalog, readCorpusSources } from './sources';
+
+const USAGE = `Backstory corpus command line
+
+  build [--assets DIR] [--out FILE] [--key SECRET_KEY] [--content-version N]
+        build a bundle from a corpus directory laid out like assets/ (signed when --key is given)
+  keygen --out PATH [--if-missing]
+        make an Ed25519 key pair: PATH (secret, keep it out of any repository) and PATH.pub
+  sign FILE --key SECRET_KEY [--out FILE]
+        sign a bundle (in place unless --out is given)
+  verify FILE [--key PUBLIC_KEY]
+        exit 0 only when the bundle's digest and signature hold (and, with --key, it is that key's)
+  annotate FILE... [--bundle FILE | --assets DIR]
+        print one JSON line of mentions for each .txt or .html file`;
+
+type Flags = Record<string, string | boolean | undefined>;
+
+function opt(flags: Flags, name: string): string | undefined {
+  const v = flags[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+async function build(flags: Flags): Promise<void> {
+  const dir = opt(flags, 'assets') ?? DEFAULT_ASSETS;
+  const sources = await readCorpusSources(dir);
+  const versionFlag = opt(flags, 'content-version');
+  const version = versionFlag ? Number(versionFlag) : (sources.corpus.version ?? 1);
+  if (!Number.isInteger(version) || version < 1) throw new Error(`--content-version must be a whole number from 1, not "${versionFlag}".`);
+  let file = await encodeBundle(buildPayload(sources, version, new Date()));
+  const key = opt(flags, 'key');
+  if (key) file = await signBundle(file, await readSecretKey(key));
+  const out = opt(flags, 'out') ?? 'backstory.bsb';
+  await mkdir(dirname(out), { recursive: true });
+  await writeFile(out, file);
+  const p = parsePayload(file.slice(file.indexOf('\n') + 1));
+  console.error(
+    `built ${out}: ${p.documents.length} documents, ${p.passages.length} passages, ${p.entities.length} entities, ` +
+      `${p.mentions.length} mentions, version ${version}${key ? ', signed' : ', unsigned'}`,
+  );
+}
+
+async function keygen(flags: Flags): Promise<void> {
+  const out = opt(flags, 'out');
+  if (!out) throw new Error('keygen needs --out PATH.');
+  if (flags['if-missing']) {
+    const exists = await access(out).then(() => true, () => false);
+    if (exists) return;
+  }
+  const { publicKey } = await writeKeyPair(out);
+  console.error(`wrote ${out} (secret: keep it out of any repository) and ${out}.pub (public: ${publicKey})`);
+}
+
+async function sign(files: string[], flags: Flags): Promise<void> {
+  const [file] = files;
+  const key = opt(flags, 'key');
+  if (!file || !key) throw new Error('sign needs FILE and --key SECRET_KEY.');
+  const signed = await signBundle(await readFile(file, 'utf8'), await readSecretKey(key));
+  await writeFile(opt(flags, 'out') ?? file, signed);
+}
+
+async function verify(files: string[], flags: Flags): Promise<void> {
+  const [file] = files;
+  if (!file) throw new Error('verify needs FILE.');
+  const key = opt(flags, 'key');
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new Error(`Cannot read ${file}.`);
+  });
+  const trustedKeys = key ? [await readPublicKey(key)] : undefined;
+  const check = await checkBundle(text, { ...(trustedKeys ? { trustedKeys } : {}) });
+  const payload = await readBundle(text, { ...(trustedKeys ? { trustedKeys } : {}) });
+  console.log(
+    `ok: ${file} holds ${payload.corpus.id} version ${payload.corpus.version}, sha256 ${check.sha256}, signed by ${check.publicKey}` +
+      (key ? '' : ' (pass --key to check who signed it)'),
+  );
+}
+
+async function annotate(files: string[], flags: Flags): Promise<void> {
+  if (files.length === 0) throw new Error('annotate needs at least one FILE.');
+  const bundle = opt(flags, 'bundle');
+  const entities: Entity[] = bundle
+    ? (await readBundle(await readFile(bundle, 'utf8'))).entities
+    : (await readCatalog(join(opt(flags, 'assets') ?? DEFAULT_ASSETS, 'entities.json'))).entities;
+  const matcher = compileMatcher(entities);
+  for (const file of files) {
+    const raw = await readFile(file, 'utf8').catch(() => {
+      throw new Error(`Cannot read ${file}.`);
+    });
+    const text = /\.html?$/i.test(file) ? htmlToText(raw).text : raw;
+    const mentions = findMentions(matcher, text).map((m) => {
+      const e = entities[m.entity]!;
+      return { start: m.start, end: m.end, text: text.slice(m.start, m.end), entity: { id: e.id, name: e.name, type: e.type } };
+    });
+    console.log(JSON.stringify({ file, mentions }));
+  }
+}
+
+/** Runs one CLI command; returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      assets: { type: 'string' },
+      out: { type: 'string' },
+      key: { type: 'string' },
+      bundle: { type: 'string' },
+      'content-version': { type: 'string' },
+      'if-missing': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  const flags = values as Flags;
+  switch (command) {
+    case 'build':
+      await build(flags);
+      return 0;
+    case 'keygen':
+      await keygen(flags);
+      return 0;
+    case 'sign':
+      await sign(positionals, flags);
+      return 0;
+    case 'verify':
+      await verify(positionals, flags);
+      return 0;
+    case 'annotate':
+      await annotate(positionals, flags);
+      return 0;
+    case undefined:
+    case 'help':
+      console.log(USAGE);
+      return 0;
+    default:
+      console.error(`error: unknown command "${command}".\n\n${USAGE}`);
+      return 1;
+  }
+}
+
+if (process.argv[1] && basename(process.argv[1]).startsWith('index')) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e: unknown) => {
+      console.error(`error: ${e instanceof Error ? e.message : String(e)}`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,77 @@
+import { compileMatcher, type CompiledMatcher } from '../match/compile';
+import { type CorpusReader, type CorpusStatus, createMemoryCorpus } from './reader';
+import type { BundlePayload, Entity } from './schema';
+import type { CorpusStore } from './store';
+
+/** The background's corpus: the store where it can be opened, the bundle in memory where not. */
+export interface CorpusService {
+  status(): Promise<CorpusStatus>;
+  reader(): Promise<CorpusReader>;
+  /** The compiled matcher for the current corpus and the entities its indexes refer to. */
+  matcher(): Promise<{ matcher: CompiledMatcher; entities: Entity[] }>;
+  /** Imports the default bundle again, replacing what is stored. */
+  reimportDefault(): Promise<CorpusStatus>;
+}
+
+interface Ready {
+  reader: CorpusReader;
+  store?: CorpusStore;
+  status: CorpusStatus;
+}
+
+/**
+ * Creates the corpus service. On first use it opens the store and imports the default bundle when
+ * the store is empty or holds an older version of the same corpus; where the store cannot be opened
+ * or written it serves the default bundle from memory and says why.
+ */
+export function createCorpusService(deps: {
+  loadDefault: () => Promise<BundlePayload>;
+  openStore: () => Promise<CorpusStore>;
+}): CorpusService {
+  let ready: Promise<Ready> | undefined;
+  let compiled: Promise<{ matcher: CompiledMatcher; entities: Entity[] }> | undefined;
+
+  const start = async (force: boolean): Promise<Ready> => {
+    const bundle = await deps.loadDefault();
+    let store: CorpusStore | undefined;
+    try {
+      store = await deps.openStore();
+      const stored = (await store.isEmpty()) ? undefined : (await store.info()).corpus;
+      if (force || !stored || (stored.id === bundle.corpus.id && stored.version < bundle.corpus.version)) {
+        await store.importBundle(bundle);
+      }
+      return { reader: store, store, status: { info: await store.info(), storage: 'indexeddb' } };
+    } catch (e) {
+      store?.close();
+      const reader = createMemoryCorpus(bundle);
+      const why = e instanceof Error ? e.message : String(e);
+      return {
+        reader,
+        status: {
+          info: await reader.info(),
+          storage: 'memory',
+          problem: `The corpus is served from memory because its database could not be used (${why.replace(/\.$/, '')}).`,
+        },
+      };
+    }
+  };
+
+  const get = (): Promise<Ready> => (ready ??= start(false));
+
+  return {
+    status: async () => (await get()).status,
+    reader: async () => (await get()).reader,
+    matcher: () =>
+      (compiled ??= get().then(async ({ reader }) => {
+        const entities = await reader.getEntities();
+        return { matcher: compileMatcher(entities), entities };
+      })),
+    async reimportDefault() {
+      const previous = await get();
+      previous.store?.close();
+      ready = start(true);
+      compiled = undefined;
+      return (await ready).status;
+    },
+  };
+}

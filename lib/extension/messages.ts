@@ -1,0 +1,89 @@
+import browser, { type Runtime } from 'webextension-polyfill';
+import type { CorpusStatus, PassageHit } from '../corpus/reader';
+import type { CorpusDocument, Entity, EntityType } from '../corpus/schema';
+
+/** A mention found in one block of page text, with what the page needs to draw it. */
+export interface BlockMention {
+  start: number;
+  end: number;
+  entityId: string;
+  type: EntityType;
+}
+
+/**
+ * Calls any extension context may make of the background. They only read: the content script
+ * (running in pages the reader opens) may make these and no others.
+ */
+export interface ContentToBackgroundCalls {
+  getStatus(p: Record<string, never>): CorpusStatus;
+  getEntity(p: { id: string }): Entity | null;
+  getPassages(p: { entityId: string; limit?: number }): PassageHit[];
+  getDocument(p: { id: string }): CorpusDocument | null;
+  /** Mentions in each of the page's text blocks, in the order given. */
+  findMentions(p: { blocks: string[] }): BlockMention[][];
+}
+
+/** Calls only the extension's own pages (popup, options, reader) may make: they change things. */
+export interface PageToBackgroundCalls extends ContentToBackgroundCalls {
+  /** Re-imports the bundled default corpus into IndexedDB. */
+  reimportDefaultCorpus(p: Record<string, never>): CorpusStatus;
+}
+
+type Calls = PageToBackgroundCalls;
+type Name = keyof Calls;
+
+/** The names content scripts may call; everything else is refused when it comes from a page. */
+const READ_ONLY: ReadonlySet<Name> = new Set<keyof ContentToBackgroundCalls>(['getStatus', 'getEntity', 'getPassages', 'getDocument', 'findMentions']);
+
+interface Envelope<K extends Name = Name> {
+  backstory: 1;
+  type: K;
+  payload: Parameters<Calls[K]>[0];
+}
+
+type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
+
+/** Sends a typed call to the background and returns its answer; rejects with the background's error. */
+export async function callBackground<K extends Name>(type: K, payload: Parameters<Calls[K]>[0]): Promise<ReturnType<Calls[K]>> {
+  const message: Envelope<K> = { backstory: 1, type, payload };
+  const reply = (await browser.runtime.sendMessage(message)) as Reply<ReturnType<Calls[K]>> | undefined;
+  if (!reply) throw new Error(`The background did not answer ${type}.`);
+  if (!reply.ok) throw new Error(reply.error);
+  return reply.value;
+}
+
+/** Handlers for every call, each returning its answer (or a promise of it). */
+export type Handlers = { [K in Name]: (payload: Parameters<Calls[K]>[0]) => Promise<ReturnType<Calls[K]>> | ReturnType<Calls[K]> };
+
+function isEnvelope(m: unknown): m is Envelope {
+  return typeof m === 'object' && m !== null && (m as Envelope).backstory === 1 && typeof (m as Envelope).type === 'string';
+}
+
+/** Whether a message comes from one of the extension's own pages rather than a content script. */
+function fromExtensionPage(sender: Runtime.MessageSender): boolean {
+  return sender.id === browser.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(browser.runtime.getURL(''));
+}
+
+/**
+ * Answers typed calls in the background. A call that changes state is refused unless it comes
+ * from an extension page (uBlock Origin decides privilege from the sender the same way).
+ * Returns a function that stops listening.
+ */
+export function handleCalls(handlers: Handlers): () => void {
+  const listener = (message: unknown, sender: Runtime.MessageSender): Promise<Reply<unknown>> | undefined => {
+    if (!isEnvelope(message) || !(message.type in handlers)) return undefined;
+    if (sender.id !== browser.runtime.id) return Promise.resolve({ ok: false, error: 'Calls from other extensions are refused.' });
+    if (!READ_ONLY.has(message.type) && !fromExtensionPage(sender)) {
+      return Promise.resolve({ ok: false, error: `${message.type} may only be called from the extension's own pages.` });
+    }
+    const handler = handlers[message.type] as (p: unknown) => unknown;
+    return Promise.resolve()
+      .then(() => handler(message.payload))
+      .then(
+        (value) => ({ ok: true as const, value }),
+        (e: unknown) => ({ ok: false as const, error: e instanceof Error ? e.message : String(e) }),
+      );
+  };
+  browser.runtime.onMessage.addListener(listener);
+  return () => browser.runtime.onMessage.removeListener(listener);
+}

@@ -1,0 +1,26 @@
+import type { CompiledMatcher } from './compile';
+import { findMentions, type Mention } from './find';
+
+/** What separates blocks when they are matched as one text: a paragraph break, never inside a name. */
+export const BLOCK_SEPARATOR = '\n\n';
+
+/**
+ * Finds mentions in several blocks of one page or article at once, so that a strong alias in one
+ * block confirms a weak alias in another; returns each block's mentions with offsets into it.
+ */
+export function findMentionsInBlocks(m: CompiledMatcher, blocks: readonly string[]): Mention[][] {
+  const found = findMentions(m, blocks.join(BLOCK_SEPARATOR));
+  const out: Mention[][] = blocks.map(() => []);
+  let block = 0;
+  let offset = 0;
+  for (const mention of found) {
+    while (mention.start >= offset + blocks[block]!.length + BLOCK_SEPARATOR.length) {
+      offset += blocks[block]!.length + BLOCK_SEPARATOR.length;
+      block++;
+    }
+    if (mention.end <= offset + blocks[block]!.length) {
+      out[block]!.push({ start: mention.start - offset, end: mention.end - offset, entity: mention.entity });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,158 @@
+/**
+ * Text normalisation for matching, with a map back to the original offsets.
+ *
+ * What is folded (each rule keeps every output character pointing at the original character it
+ * came from, so a match in normalised text is always a span of the original):
+ * - case (Unicode lower case), diacritics (NFD, combining marks dropped: Ḥashd → hashd);
+ * - apostrophes and their look-alikes (' ’ ‘ ʼ ʿ ʾ ` ´ ′) are dropped: Asa’ib → asaib;
+ *   a possessive "'s" / "’s" at the end of a word is dropped with them: Sudani’s → sudani;
+ * - hyphens, dashes, the non-breaking hyphen, and runs of white space (line breaks, NBSP,
+ *   thin spaces) become one space; the soft hyphen and zero-width characters are dropped;
+ * - Arabic: alef forms (أ إ آ ٱ) → ا, ta marbuta ة → ه, alef maksura ى → ي, ؤ → و, ئ → ي,
+ *   tatweel and harakat dropped.
+ */
+
+/** Normalised text and, for each of its UTF-16 units, the offset of its origin in the input. */
+export interface NormalizedText {
+  readonly text: string;
+  /** `map[i]` is the original offset of `text[i]`; `map[text.length]` is the input's length. */
+  readonly map: Uint32Array;
+}
+
+const SPACE = 0x20;
+
+/** Kinds of input character; one byte each, computed once per code unit and cached. */
+const enum Kind {
+  Unknown = 0,
+  /** ASCII or a character that folds to exactly itself or one lower-case unit: see `fold`. */
+  Simple = 1,
+  Apostrophe = 2,
+  Space = 3,
+  Drop = 4,
+  /** Folds to a string of another length (NFD leftovers, ligatures): see `complexFold`. */
+  Complex = 5,
+}
+
+const kinds = new Uint8Array(0x10000);
+const fold = new Uint16Array(0x10000);
+const complexFold = new Map<number, string>();
+
+const APOSTROPHES = "'’‘ʼʿʾ`´′‛";
+const SPACES = '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' +
+  '-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d';
+const DROPS = '\u00ad\u200b\u200c\u200d\u2060\ufeff\u0640';
+const ARABIC: Record<string, string> = {
+  'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا', 'ة': 'ه', 'ى': 'ي', 'ؤ': 'و', 'ئ': 'ي',
+};
+const MARK = /\p{M}/gu;
+
+function classify(code: number): Kind {
+  const ch = String.fromCharCode(code);
+  if (APOSTROPHES.includes(ch)) return Kind.Apostrophe;
+  if (SPACES.includes(ch)) return Kind.Space;
+  if (DROPS.includes(ch)) return Kind.Drop;
+  if (code >= 0xd800 && code <= 0xdfff) {
+    fold[code] = code; // surrogate halves pass through unchanged
+    return Kind.Simple;
+  }
+  const arabic = ARABIC[ch];
+  let out = arabic ?? ch.normalize('NFD').replace(MARK, '').toLowerCase();
+  if (out === '') return Kind.Drop; // a lone combining mark (harakat, accents)
+  out = out.normalize('NFC');
+  if (out.length === 1) {
+    fold[code] = out.charCodeAt(0);
+    return Kind.Simple;
+  }
+  complexFold.set(code, out);
+  return Kind.Complex;
+}
+
+for (let c = 0; c < 128; c++) {
+  kinds[c] = classify(c);
+}
+
+function kindOf(code: number): Kind {
+  let k = kinds[code] as Kind;
+  if (k === Kind.Unknown) {
+    k = classify(code);
+    kinds[code] = k;
+  }
+  return k;
+}
+
+const wordTable = new Uint8Array(0x10000); // 0 unknown, 1 word, 2 not word
+const WORD = /[\p{L}\p{N}\p{M}]/u;
+
+/** Whether a UTF-16 code unit belongs to a word (a letter, digit or mark in any script). */
+export function isWordUnit(code: number): boolean {
+  let w = wordTable[code];
+  if (w === 0) {
+    w = code >= 0xd800 && code <= 0xdfff ? 1 : WORD.test(String.fromCharCode(code)) ? 1 : 2;
+    wordTable[code] = w;
+  }
+  return w === 1;
+}
+
+/** Normalises `input` for matching (see the module comment) and keeps the offset map. */
+export function normalize(input: string): NormalizedText {
+  const n = input.length;
+  const out = new Uint16Array(n + 16);
+  let map = new Uint32Array(n + 17);
+  let outBuf = out;
+  let len = 0;
+  let lastSpace = true; // no leading space
+  for (let i = 0; i < n; i++) {
+    const code = input.charCodeAt(i);
+    const kind = code < 128 ? (kinds[code] as Kind) : kindOf(code);
+    if (kind === Kind.Simple) {
+      if (len >= outBuf.length) [outBuf, map] = grow(outBuf, map);
+      outBuf[len] = fold[code]!;
+      map[len++] = i;
+      lastSpace = false;
+    } else if (kind === Kind.Space) {
+      if (!lastSpace) {
+        if (len >= outBuf.length) [outBuf, map] = grow(outBuf, map);
+        outBuf[len] = SPACE;
+        map[len++] = i;
+        lastSpace = true;
+      }
+    } else if (kind === Kind.Apostrophe) {
+      // A possessive ('s at a word's end) goes with its apostrophe.
+      const next = input.charCodeAt(i + 1);
+      if ((next === 0x73 || next === 0x53) && !isWordUnit(input.charCodeAt(i + 2) || SPACE) && i > 0 && isWordUnit(input.charCodeAt(i - 1))) i++;
+    } else if (kind === Kind.Complex) {
+      const s = complexFold.get(code)!;
+      for (let j = 0; j < s.length; j++) {
+        if (len >= outBuf.length) [outBuf, map] = grow(outBuf, map);
+        outBuf[len] = s.charCodeAt(j);
+        map[len++] = i;
+      }
+      lastSpace = false;
+    }
+    // Kind.Drop: nothing
+  }
+  map[len] = n;
+  return { text: decode(outBuf, len), map: map.slice(0, len + 1) };
+}
+
+function grow(a: Uint16Array, m: Uint32Array): [Uint16Array<ArrayBuffer>, Uint32Array<ArrayBuffer>] {
+  const b = new Uint16Array(a.length * 2);
+  b.set(a);
+  const mm = new Uint32Array(a.length * 2 + 1);
+  mm.set(m);
+  return [b, mm];
+}
+
+/** Code units to a string; chunked, and exact for lone surrogates (a TextDecoder would replace them). */
+function decode(buf: Uint16Array, len: number): string {
+  let s = '';
+  for (let i = 0; i < len; i += 8192) {
+    s += String.fromCharCode.apply(null, buf.subarray(i, Math.min(len, i + 8192)) as unknown as number[]);
+  }
+  return s;
+}
+
+/** Normalises a short string (an alias, a query) without keeping the map. */
+export function normalizeKey(s: string): string {
+  return normalize(s).text.trim();
+}

@@ -1,0 +1,26 @@
+import { defineConfig } from 'wxt';
+
+/** One config, two targets: `wxt build` (Chrome, MV3) and `wxt build -b firefox`. */
+export default defineConfig({
+  srcDir: '.',
+  entrypointsDir: 'entrypoints',
+  outDir: '.output',
+  // Explicit imports keep the one-way dependency direction visible and lintable (STYLE.md).
+  imports: false,
+  vite: () => ({
+    esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
+    build: { chunkSizeWarningLimit: 1024 },
+  }),
+  manifest: ({ browser }) => ({
+    name: 'Backstory',
+    description:
+      'Marks the people, armed groups and events your news corpus knows on any page, and quotes what the corpus says about them.',
+    // The content script needs no host permission of its own; 'storage' keeps settings.
+    permissions: ['storage'],
+    icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 96: 'icon/96.png', 128: 'icon/128.png' },
+    action: { default_title: 'Backstory' },
+    ...(browser === 'firefox'
+      ? { browser_specific_settings: { gecko: { id: 'backstory@backstory.invalid', strict_min_version: '128.0' } } }
+      : {}),
+  }),
+});
