@@ -59,6 +59,8 @@ function classify(code: number): Kind {
   let out = arabic ?? ch.normalize('NFD').replace(MARK, '').toLowerCase();
   if (out === '') return Kind.Drop; // a lone combining mark (harakat, accents)
   out = out.normalize('NFC');
+  // Greek varia and oxia (U+1FEF, U+1FFD) decompose to ` and ´: apostrophes, like them.
+  if (APOSTROPHES.includes(out)) return Kind.Apostrophe;
   if (out.length === 1) {
     fold[code] = out.charCodeAt(0);
     return Kind.Simple;

@@ -1,0 +1,77 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, type ChromiumSession, haveBrowser, launchChromium, ROOT, serveStatic } from '../../cli/browsers';
+import { countCorpusStores, defaultBundle, missingBrowser, readHighlights } from './support';
+
+const skip = missingBrowser('Chromium', CHROMIUM, haveBrowser(CHROMIUM));
+
+describe.skipIf(skip)('the built extension in real Chromium', () => {
+  let session: ChromiumSession;
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+
+  beforeAll(async () => {
+    server = await serveStatic({ '/demo/': join(ROOT, 'assets/demo') });
+    session = await launchChromium();
+  });
+  afterAll(async () => {
+    await session?.close();
+    await server?.close();
+  });
+
+  it('installs, with the manifest it was built with', async () => {
+    expect(session.extensionId).toMatch(/^[a-p]{32}$/);
+    const manifest = await session.serviceWorker.evaluate(() => chrome.runtime.getManifest());
+    expect(manifest.name).toBe('Backstory');
+    expect(manifest.permissions).toEqual(['storage']);
+  });
+
+  it('holds the default corpus in IndexedDB', async () => {
+    const bundle = defaultBundle();
+    const expected = {
+      documents: bundle.documents.length,
+      passages: bundle.passages.length,
+      entities: bundle.entities.length,
+      mentions: bundle.mentions.length,
+      meta: 1,
+    };
+    await expect.poll(() => session.serviceWorker.evaluate(countCorpusStores), { timeout: 20_000 }).toEqual(expected);
+  });
+
+  it('runs its content script on a page served on 127.0.0.1 and marks the corpus names', async () => {
+    const page = await session.context.newPage();
+    const before = await (await fetch(`${server.origin}/demo/index.html`)).text();
+    await page.goto(`${server.origin}/demo/index.html`);
+    await expect.poll(() => page.evaluate(readHighlights), { timeout: 20_000 }).toHaveProperty('backstory-person');
+    const marks = await page.evaluate(readHighlights);
+    expect(marks['backstory-person']).toEqual(expect.arrayContaining(['Mohammed Shia al-Sudani', 'Marco Rubio', 'Haider al-Abadi', 'Lloyd Austin']));
+    expect(marks['backstory-armed-group']).toEqual(expect.arrayContaining(['Asa’ib Ahl al-Haq', 'Popular Mobilization Forces', 'Quds Force']));
+    expect(marks['backstory-event']).toEqual(expect.arrayContaining(['fall of Mosul', 'Tikrit offensive']));
+    // The page's DOM is the page's: highlights change no node.
+    const html = await page.evaluate(() => document.body.outerHTML.replace(/\s+/g, ' '));
+    const served = before.slice(before.indexOf('<body>'), before.indexOf('</body>') + 7).replace(/\s+/g, ' ');
+    expect(html).toBe(served);
+    await page.close();
+  });
+
+  it('shows the corpus in the popup', async () => {
+    const page = await session.context.newPage();
+    await page.goto(`chrome-extension://${session.extensionId}/popup.html`);
+    const status = page.getByTestId('corpus-status');
+    await expect.poll(() => status.getAttribute('data-storage'), { timeout: 20_000 }).toBe('indexeddb');
+    const text = await status.innerText();
+    const bundle = defaultBundle();
+    expect(text).toContain(bundle.corpus.name);
+    expect(text).toContain(`${bundle.documents.length} documents`);
+    await page.close();
+  });
+
+  it('ships the icons the manifest names', async () => {
+    const manifest = JSON.parse(await readFile(join(ROOT, '.output/chrome-mv3/manifest.json'), 'utf8')) as { icons: Record<string, string> };
+    expect(Object.keys(manifest.icons)).toEqual(['16', '32', '48', '96', '128']);
+    for (const [size, path] of Object.entries(manifest.icons)) {
+      const png = await readFile(join(ROOT, '.output/chrome-mv3', path));
+      expect(png.readUInt32BE(16), `icon ${path} width`).toBe(Number(size));
+    }
+  });
+});
