@@ -7,6 +7,7 @@ import { checkBundle, encodeBundle, parsePayload, readBundle, signBundle } from 
 import type { Entity } from '../lib/corpus/schema';
 import { compileMatcher } from '../lib/match/compile';
 import { findMentions } from '../lib/match/find';
+import { demo } from './demo';
 import { htmlToText } from './html';
 import { readPublicKey, readSecretKey, writeKeyPair } from './keys';
 import { DEFAULT_ASSETS, readCatalog, readCorpusSources } from './sources';
@@ -22,7 +23,9 @@ const USAGE = `Backstory corpus command line
   verify FILE [--key PUBLIC_KEY]
         exit 0 only when the bundle's digest and signature hold (and, with --key, it is that key's)
   annotate FILE... [--bundle FILE | --assets DIR]
-        print one JSON line of mentions for each .txt or .html file`;
+        print one JSON line of mentions for each .txt or .html file
+  demo [--headless] [--screenshot FILE]
+        open Chromium with the built extension on the bundled demo page (npm start builds first)`;
 
 type Flags = Record<string, string | boolean | undefined>;
 
@@ -118,6 +121,8 @@ export async function main(argv: string[]): Promise<number> {
       bundle: { type: 'string' },
       'content-version': { type: 'string' },
       'if-missing': { type: 'boolean' },
+      headless: { type: 'boolean' },
+      screenshot: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -138,6 +143,11 @@ export async function main(argv: string[]): Promise<number> {
     case 'annotate':
       await annotate(positionals, flags);
       return 0;
+    case 'demo': {
+      const screenshot = opt(flags, 'screenshot');
+      await demo({ ...(flags.headless ? { headless: true } : {}), ...(screenshot ? { screenshot } : {}) });
+      return 0;
+    }
     case undefined:
     case 'help':
       console.log(USAGE);

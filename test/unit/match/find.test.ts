@@ -1,0 +1,214 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Catalog } from '../../../lib/corpus/schema';
+import { compileMatcher, type CompiledMatcher, type MatchableEntity } from '../../../lib/match/compile';
+import { CONTEXT_WINDOW, findMentions } from '../../../lib/match/find';
+import { expandPattern } from '../../../lib/match/pattern';
+import { seedCatalog } from '../seed';
+
+let catalog: Catalog;
+let seed: CompiledMatcher;
+
+beforeAll(async () => {
+  catalog = await seedCatalog();
+  seed = compileMatcher(catalog.entities);
+});
+
+/** The mentions of `text` under the seed catalog, as [covered text, entity id] pairs. */
+function named(text: string): [string, string][] {
+  return findMentions(seed, text).map((m) => [text.slice(m.start, m.end), catalog.entities[m.entity]!.id]);
+}
+
+/** A matcher over a hand-made catalog, and the same helper for it. */
+function handMade(entities: (MatchableEntity & { id: string })[]): (text: string) => [string, string][] {
+  const m = compileMatcher(entities);
+  return (text) => findMentions(m, text).map((x) => [text.slice(x.start, x.end), entities[x.entity]!.id]);
+}
+
+describe('findMentions with the seed catalog', () => {
+  it.each<[string, [string, string][]]>([
+    // the longest alias wins, and is one mention
+    ["Asa'ib Ahl al-Haq fighters", [["Asa'ib Ahl al-Haq", 'asaib-ahl-al-haq']]],
+    ['the Popular Mobilization Forces said', [['Popular Mobilization Forces', 'popular-mobilization-forces']]],
+    ['the Badr Organization', [['Badr Organization', 'badr-organization']]],
+    ['Haider Jawad Kadhim al-Abadi', [['Haider Jawad Kadhim al-Abadi', 'haider-al-abadi']]],
+    // word boundaries
+    ['a crisis of trust', []],
+    ['Badran spoke', []],
+    ['Iraqis', []],
+    ['al-Abadis', []],
+    // variants of apostrophes, hyphens, spaces and case
+    ['Asa’ib Ahl al-Haq', [['Asa’ib Ahl al-Haq', 'asaib-ahl-al-haq']]],
+    ['Asaib Ahl al-Haq', [['Asaib Ahl al-Haq', 'asaib-ahl-al-haq']]],
+    ['Asaʿib Ahl al‑Haq', [['Asaʿib Ahl al‑Haq', 'asaib-ahl-al-haq']]],
+    ["ASA'IB AHL AL-HAQ", [["ASA'IB AHL AL-HAQ", 'asaib-ahl-al-haq']]],
+    ['asa’ib ahl al-haq', []], // the alias's capital must be a capital in the text
+    ['al\u2011Abadi said', [['al\u2011Abadi', 'haider-al-abadi']]],
+    ['al Abadi said', [['al Abadi', 'haider-al-abadi']]],
+    ['Al-Abadi said', [['Al-Abadi', 'haider-al-abadi']]],
+    ['al-Abadi\u00a0said', [['al-Abadi', 'haider-al-abadi']]],
+    ["al-Sudani's plan", [['al-Sudani', 'mohammed-shia-al-sudani']]],
+    ['al-Sudani’s plan', [['al-Sudani', 'mohammed-shia-al-sudani']]],
+    ['Haider\nal-Abadi', [['Haider\nal-Abadi', 'haider-al-abadi']]],
+    ['Haider al-\nAbadi', [['Haider al-\nAbadi', 'haider-al-abadi']]],
+    ['Haider  al-Ab\u00adadi', [['Haider  al-Ab\u00adadi', 'haider-al-abadi']]], // a soft hyphen inside the name
+    ['Ḥashd al-Shaʿbi', [['Ḥashd al-Shaʿbi', 'popular-mobilization-forces']]],
+    ['حيدر العبادي', [['حيدر العبادي', 'haider-al-abadi']]],
+    ['the Muhammad Shiya al-Sudani government', [['Muhammad Shiya al-Sudani', 'mohammed-shia-al-sudani']]],
+    // acronyms only in capitals
+    ['aah', []],
+    ['Aah, well', []],
+    ['AAH', [['AAH', 'asaib-ahl-al-haq']]],
+    ['isis', []],
+    ['ISIS', [['ISIS', 'islamic-state']]],
+    // weak aliases alone are not marked
+    ['Austin, Texas', []],
+    ['Elizabeth Warren said', []],
+    ['Badr', []],
+    ['Battle of Badr', []],
+    // ...but are where a strong alias names the entity, or a context word stands near
+    [
+      'Lloyd Austin spoke. Later Austin said',
+      [
+        ['Lloyd Austin', 'lloyd-austin'],
+        ['Austin', 'lloyd-austin'],
+      ],
+    ],
+    [
+      'Austin said at the Pentagon',
+      [
+        ['Austin', 'lloyd-austin'],
+        ['Pentagon', 'pentagon'],
+      ],
+    ],
+    [
+      'Badr Organization and Badr',
+      [
+        ['Badr Organization', 'badr-organization'],
+        ['Badr', 'badr-organization'],
+      ],
+    ],
+    // a weak alias in a line of capitals is not trusted, even with context near
+    ['ISIS WAR IN IRAQ: AUSTIN SPEAKS', [['ISIS WAR', 'war-against-isis'], ['IRAQ', 'iraq']]],
+  ])('%j', (text, expected) => {
+    expect(named(text)).toEqual(expected);
+  });
+
+  it('finds a weak alias only within CONTEXT_WINDOW of a context word', () => {
+    const near = `Austin said ${'x '.repeat(CONTEXT_WINDOW / 2 - 20)}at the Pentagon`;
+    const far = `Austin said ${'x '.repeat(CONTEXT_WINDOW)}at the Pentagon`;
+    expect(named(near).map(([, id]) => id)).toContain('lloyd-austin');
+    expect(named(far).map(([, id]) => id)).not.toContain('lloyd-austin');
+  });
+
+  it('finds nothing in an empty text or in white space', () => {
+    expect(findMentions(seed, '')).toEqual([]);
+    expect(findMentions(seed, ' \n\t\u00a0')).toEqual([]);
+  });
+});
+
+describe('findMentions with hand-made catalogs', () => {
+  const find = handMade([
+    { id: 'pmf', aliases: [{ text: 'Popular Mobilization Forces' }, { text: 'Popular Mobilization' }, { text: 'PMF', acronym: true }] },
+    { id: 'badr', aliases: [{ text: 'Badr Organization' }, { text: 'Badr', weak: true }], context: ['militia'], blockers: ['Battle of Badr'] },
+    { id: 'forces', aliases: [{ text: 'Forces' }] },
+  ]);
+
+  it.each<[string, [string, string][]]>([
+    ['Popular Mobilization Forces', [['Popular Mobilization Forces', 'pmf']]],
+    ['Popular Mobilization rally', [['Popular Mobilization', 'pmf']]],
+    ['Popular Mobilization, Forces', [['Popular Mobilization', 'pmf'], ['Forces', 'forces']]],
+    ['the PMF and the pmf', [['PMF', 'pmf']]],
+    ['the Badr militia', [['Badr', 'badr']]],
+    ['the Battle of Badr', []],
+    ['the Battle of Badr, and the Badr Organization', [['Badr Organization', 'badr']]],
+    ['Badr', []],
+  ])('%j', (text, expected) => {
+    expect(find(text)).toEqual(expected);
+  });
+
+  it('prefers a strong reading of a span to a weak one of another entity', () => {
+    const f = handMade([
+      { id: 'weak-first', aliases: [{ text: 'Warren', weak: true }], context: ['Senate'] },
+      { id: 'strong', aliases: [{ text: 'Warren' }] },
+    ]);
+    expect(f('Warren spoke in the Senate')).toEqual([['Warren', 'strong']]);
+  });
+});
+
+describe('findMentions: offsets slice back to the inserted alias', () => {
+  /** Filler words that no seed alias or context word starts, continues or ends. */
+  const FILLER = ['lorem', 'ipsum', 'dolor', 'sit', 'amet', 'consectetur', 'adipiscing', 'elit', 'tempor', 'incididunt'];
+  const APOSTROPHES = ["'", '’', 'ʼ', 'ʿ', '`'];
+  const HYPHENS = ['-', '\u2011', '\u2013', ' ', '\n'];
+
+  /** Every strong, non-acronym alias literal of the seed catalog, with its entity's id. */
+  const strongLiterals = (): { literal: string; id: string }[] =>
+    catalog.entities.flatMap((e) =>
+      e.aliases.filter((a) => !a.weak && !a.acronym).flatMap((a) => expandPattern(a.text).map((literal) => ({ literal, id: e.id }))),
+    );
+
+  /** A variant of `literal` with other apostrophes and hyphens (an apostrophe before an s is kept: "'s" means something). */
+  const variant = (literal: string, choices: number[], upper: boolean): string => {
+    let k = 0;
+    const pick = <T>(list: readonly T[]): T => list[(choices[k++ % choices.length] ?? 0) % list.length]!;
+    let out = '';
+    for (let i = 0; i < literal.length; i++) {
+      const ch = literal[i]!;
+      if (APOSTROPHES.includes(ch)) {
+        const s = /[sS]/.test(literal[i + 1] ?? '');
+        const options = s ? APOSTROPHES : [...APOSTROPHES, ''];
+        out += pick(options);
+      } else if (ch === '-') out += pick(HYPHENS);
+      else out += ch;
+    }
+    return upper ? out.toUpperCase() : out;
+  };
+
+  it('the filler alone names nothing', () => {
+    expect(named(FILLER.join(' '))).toEqual([]);
+  });
+
+  it('finds exactly the inserted alias, whatever its variant', () => {
+    const literals = strongLiterals();
+    expect(literals.length).toBeGreaterThan(300);
+    fc.assert(
+      fc.property(
+        fc.nat(literals.length - 1),
+        fc.array(fc.nat(20), { minLength: 1, maxLength: 8 }),
+        fc.boolean(),
+        fc.array(fc.constantFrom(...FILLER, ',', '.', '\n'), { maxLength: 6 }),
+        fc.array(fc.constantFrom(...FILLER, ',', '.', '\n'), { maxLength: 6 }),
+        (index, choices, upper, before, after) => {
+          const { literal, id } = literals[index]!;
+          const inserted = variant(literal, choices, upper);
+          const head = before.length ? `${before.join(' ')} ` : '';
+          const text = `${head}${inserted}${after.length ? ` ${after.join(' ')}` : ''}`;
+          const mentions = findMentions(seed, text);
+          const hit = mentions.find((m) => m.start === head.length);
+          expect(hit, `${JSON.stringify(inserted)} in ${JSON.stringify(text)}`).toBeDefined();
+          expect(text.slice(hit!.start, hit!.end)).toBe(inserted);
+          expect(catalog.entities[hit!.entity]!.id).toBe(id);
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('every mention of any text is a span of it, in order and without overlap', () => {
+    const words = ['Iraq', 'Iraqi', 'al-Abadi', 'Austin', 'Pentagon', 'ISIS', 'isis', 'Badr', "Asa'ib", 'Ahl', 'al-Haq', 'Popular', 'Mobilization', 'Forces'];
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constantFrom(...words), fc.string({ maxLength: 3 })), { maxLength: 30 }), (parts) => {
+        const text = parts.join(' ');
+        let last = 0;
+        for (const m of findMentions(seed, text)) {
+          expect(m.start).toBeGreaterThanOrEqual(last);
+          expect(m.end).toBeGreaterThan(m.start);
+          expect(m.end).toBeLessThanOrEqual(text.length);
+          last = m.end;
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
