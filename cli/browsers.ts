@@ -68,10 +68,13 @@ export interface ChromiumSession {
 }
 
 /** Launches Debian's Chromium with the built extension; only 127.0.0.1 and the extension are reachable. */
-export async function launchChromium(options: { headless?: boolean; extensionDir?: string } = {}): Promise<ChromiumSession> {
+export async function launchChromium(
+  options: { headless?: boolean; extensionDir?: string; prepareProfile?: (dir: string) => Promise<void> } = {},
+): Promise<ChromiumSession> {
   const dir = options.extensionDir ?? CHROME_BUILD;
   if (!existsSync(join(dir, 'manifest.json'))) throw new Error(`No built extension in ${dir}: run npm run build first.`);
   const profile = await mkdtemp(join(tmpdir(), 'backstory-chromium-'));
+  await options.prepareProfile?.(profile);
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: options.headless ?? true,
