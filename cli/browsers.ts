@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize as normalizePath, resolve } from 'node:path';
 import { type BrowserContext, chromium, type Worker } from 'playwright-core';
+import type { Browser } from 'puppeteer-core';
 
 /**
  * Real browsers with the built extension: Debian's Chromium (driven by playwright-core) and
@@ -113,7 +114,7 @@ export const haveBrowser = (path: string): boolean => existsSync(path);
 
 /** Firefox ESR with the built extension installed as a temporary add-on. */
 export interface FirefoxSession {
-  browser: import('puppeteer-core').Browser;
+  browser: Browser;
   /** The add-on's internal UUID: pages are at moz-extension://UUID/. */
   uuid: string;
   /** The profile folder (removed by `close`). */

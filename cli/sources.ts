@@ -17,7 +17,7 @@ async function readJson(path: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path} is not valid JSON (${(e as Error).message}).`);
+    throw new Error(`${path} is not valid JSON (${(e as Error).message.replace(/\s+/g, ' ')}).`);
   }
 }
 

@@ -142,7 +142,7 @@ export function parsePayload(body: string): BundlePayload {
   try {
     json = JSON.parse(body);
   } catch (e) {
-    throw new BundleError(`The bundle payload is not valid JSON (${(e as Error).message}).`);
+    throw new BundleError(`The bundle payload is not valid JSON (${(e as Error).message.replace(/\s+/g, ' ')}).`);
   }
   const result = bundlePayloadSchema.safeParse(json);
   if (!result.success) {

@@ -20,6 +20,9 @@ export function fromBase64(text: string): Uint8Array {
   const s = atob(text);
   const out = new Uint8Array(s.length);
   for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  // One spelling per byte string: atob ignores the unused low bits of the last character, so "AB==" would
+  // read as "AA==" and a bundle's signature could change without the bundle being refused.
+  if (toBase64(out) !== text) throw new Error('not canonical base64');
   return out;
 }
 

@@ -48,16 +48,20 @@ function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
     async importBundle(b) {
       // One transaction over every store: IndexedDB commits all of it or, on any error, none.
       const tx = db.transaction(STORES, 'readwrite');
-      const work: Promise<unknown>[] = STORES.map((s) => tx.objectStore(s).clear());
-      work.push(tx.objectStore('meta').put(infoOf(b), 'info'));
-      work.push(tx.objectStore('stats').put(b.stats, 'stats'));
-      for (const d of b.documents) work.push(tx.objectStore('documents').put(d));
-      for (const p of b.passages) work.push(tx.objectStore('passages').put(p));
-      for (const e of b.entities) work.push(tx.objectStore('entities').put(e));
-      for (const m of b.mentions) work.push(tx.objectStore('mentions').put(m));
+      const work: Promise<unknown>[] = [];
       try {
+        // Inside the try: a put that throws as it is queued (a value IndexedDB cannot clone, a key path
+        // that does not resolve) must abort too, or the requests queued before it would commit.
+        for (const s of STORES) work.push(tx.objectStore(s).clear());
+        work.push(tx.objectStore('meta').put(infoOf(b), 'info'));
+        work.push(tx.objectStore('stats').put(b.stats, 'stats'));
+        for (const d of b.documents) work.push(tx.objectStore('documents').put(d));
+        for (const p of b.passages) work.push(tx.objectStore('passages').put(p));
+        for (const e of b.entities) work.push(tx.objectStore('entities').put(e));
+        for (const m of b.mentions) work.push(tx.objectStore('mentions').put(m));
         await Promise.all([...work, tx.done]);
       } catch (e) {
+        void Promise.allSettled([...work, tx.done]); // they reject with the abort: nobody else awaits them
         try {
           tx.abort();
         } catch {

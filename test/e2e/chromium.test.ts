@@ -21,7 +21,9 @@ describe.skipIf(skip)('the built extension in real Chromium', () => {
 
   it('installs, with the manifest it was built with', async () => {
     expect(session.extensionId).toMatch(/^[a-p]{32}$/);
-    const manifest = await session.serviceWorker.evaluate(() => chrome.runtime.getManifest());
+    const manifest = await session.serviceWorker.evaluate(() =>
+      (globalThis as unknown as { chrome: { runtime: { getManifest(): { name: string; permissions?: string[] } } } }).chrome.runtime.getManifest(),
+    );
     expect(manifest.name).toBe('Backstory');
     expect(manifest.permissions).toEqual(['storage']);
   });

@@ -212,3 +212,22 @@ describe('findMentions: offsets slice back to the inserted alias', () => {
     );
   });
 });
+
+describe('compileMatcher', () => {
+  it('is plain data: a structured clone (as sent in a message or stored) finds the same mentions', () => {
+    const text = 'Lloyd Austin met al-Abadi in Baghdad; Austin said the PMF and Asa’ib Ahl al-Haq would stay.';
+    const clone = structuredClone(seed);
+    expect(findMentions(clone, text)).toEqual(findMentions(seed, text));
+    expect(findMentions(clone, text)).toHaveLength(6);
+  });
+
+  it('counts its entities and skips aliases that normalise to nothing', () => {
+    const m = compileMatcher([{ aliases: [{ text: '’' }, { text: 'Iraq' }] }, { aliases: [{ text: '--' }] }]);
+    expect(m.entityCount).toBe(2);
+    expect(m.patternEntity).toEqual(Uint32Array.from([0]));
+  });
+
+  it('refuses a catalog with a broken alias pattern', () => {
+    expect(() => compileMatcher([{ aliases: [{ text: 'Badr [Organization' }] }])).toThrow(/unclosed/);
+  });
+});
