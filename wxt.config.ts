@@ -4,7 +4,8 @@ import { defineConfig } from 'wxt';
 export default defineConfig({
   srcDir: '.',
   entrypointsDir: 'entrypoints',
-  outDir: '.output',
+  // BACKSTORY_OUT lets parallel work build into separate folders (the launchers read it too).
+  outDir: process.env.BACKSTORY_OUT ?? '.output',
   // Explicit imports keep the one-way dependency direction visible and lintable (STYLE.md).
   imports: false,
   vite: () => ({

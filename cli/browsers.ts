@@ -14,8 +14,10 @@ import type { Browser } from 'puppeteer-core';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 export const ROOT = resolve(new URL('..', import.meta.url).pathname);
-export const CHROME_BUILD = join(ROOT, '.output/chrome-mv3');
-export const FIREFOX_BUILD = join(ROOT, '.output/firefox-mv2');
+/** Where `npm run build` puts the extension (BACKSTORY_OUT moves it, for builds side by side). */
+export const OUTPUT = resolve(ROOT, process.env.BACKSTORY_OUT ?? '.output');
+export const CHROME_BUILD = join(OUTPUT, 'chrome-mv3');
+export const FIREFOX_BUILD = join(OUTPUT, 'firefox-mv2');
 /** The add-on id in the Firefox manifest, and the fixed internal UUID tests give it. */
 export const FIREFOX_ADDON_ID = 'backstory@backstory.invalid';
 export const FIREFOX_UUID = 'b0c5a1e2-3d4f-4a5b-8c6d-7e8f9a0b1c2d';

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CHROME_BUILD, CHROMIUM, FIREFOX_BUILD, haveBrowser, launchChromium, ROOT, serveStatic } from './browsers';
+import { CHROME_BUILD, CHROMIUM, FIREFOX_BUILD, haveBrowser, launchChromium, OUTPUT, ROOT, serveStatic } from './browsers';
 
 /**
  * Opens Chromium with the built extension on the bundled demo page. With a display it stays open
@@ -19,7 +19,7 @@ export async function demo(options: { headless?: boolean; screenshot?: string } 
     });
     console.log(`Built extension: ${CHROME_BUILD} (Chrome) and ${FIREFOX_BUILD} (Firefox); load either by hand as the README says.`);
     if (headless) {
-      const shot = options.screenshot ?? join(ROOT, '.output/demo.png');
+      const shot = options.screenshot ?? join(OUTPUT, 'demo.png');
       await mkdir(join(shot, '..'), { recursive: true });
       await page.screenshot({ path: shot, fullPage: true });
       console.log(`No display: the demo page with Backstory's marks is in ${shot}.`);

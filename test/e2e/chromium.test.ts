@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, type ChromiumSession, haveBrowser, launchChromium, ROOT, serveStatic } from '../../cli/browsers';
+import { CHROME_BUILD, CHROMIUM, type ChromiumSession, haveBrowser, launchChromium, ROOT, serveStatic } from '../../cli/browsers';
 import { countCorpusStores, defaultBundle, missingBrowser, readHighlights } from './support';
 
 const skip = missingBrowser('Chromium', CHROMIUM, haveBrowser(CHROMIUM));
@@ -69,10 +69,10 @@ describe.skipIf(skip)('the built extension in real Chromium', () => {
   });
 
   it('ships the icons the manifest names', async () => {
-    const manifest = JSON.parse(await readFile(join(ROOT, '.output/chrome-mv3/manifest.json'), 'utf8')) as { icons: Record<string, string> };
+    const manifest = JSON.parse(await readFile(join(CHROME_BUILD, 'manifest.json'), 'utf8')) as { icons: Record<string, string> };
     expect(Object.keys(manifest.icons)).toEqual(['16', '32', '48', '96', '128']);
     for (const [size, path] of Object.entries(manifest.icons)) {
-      const png = await readFile(join(ROOT, '.output/chrome-mv3', path));
+      const png = await readFile(join(CHROME_BUILD, path));
       expect(png.readUInt32BE(16), `icon ${path} width`).toBe(Number(size));
     }
   });
