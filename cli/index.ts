@@ -10,6 +10,7 @@ import { findMentions } from '../lib/match/find';
 import { demo } from './demo';
 import { htmlToText } from './html';
 import { readPublicKey, readSecretKey, writeKeyPair } from './keys';
+import { loadBundle, passages, related } from './ranking';
 import { DEFAULT_ASSETS, readCatalog, readCorpusSources } from './sources';
 
 const USAGE = `Backstory corpus command line
@@ -24,6 +25,10 @@ const USAGE = `Backstory corpus command line
         exit 0 only when the bundle's digest and signature hold (and, with --key, it is that key's)
   annotate FILE... [--bundle FILE | --assets DIR]
         print one JSON line of mentions for each .txt or .html file
+  related FILE [--bundle FILE]
+        the corpus documents that cover what FILE (.txt or .html) is about, best first (one JSON line)
+  passages --entity NAME_OR_ID [--context-file FILE] [--bundle FILE]
+        the passages about an entity, best fit to the context first (one JSON line)
   demo [--headless] [--screenshot FILE]
         open Chromium with the built extension on the bundled demo page (npm start builds first)`;
 
@@ -121,6 +126,8 @@ export async function main(argv: string[]): Promise<number> {
       bundle: { type: 'string' },
       'content-version': { type: 'string' },
       'if-missing': { type: 'boolean' },
+      entity: { type: 'string' },
+      'context-file': { type: 'string' },
       headless: { type: 'boolean' },
       screenshot: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -143,6 +150,18 @@ export async function main(argv: string[]): Promise<number> {
     case 'annotate':
       await annotate(positionals, flags);
       return 0;
+    case 'related': {
+      const [file] = positionals;
+      if (!file) throw new Error('related needs FILE.');
+      console.log(JSON.stringify(await related(await loadBundle(opt(flags, 'bundle')), file)));
+      return 0;
+    }
+    case 'passages': {
+      const entity = opt(flags, 'entity');
+      if (!entity) throw new Error('passages needs --entity NAME_OR_ID.');
+      console.log(JSON.stringify(await passages(await loadBundle(opt(flags, 'bundle')), entity, opt(flags, 'context-file'))));
+      return 0;
+    }
     case 'demo': {
       const screenshot = opt(flags, 'screenshot');
       await demo({ ...(flags.headless ? { headless: true } : {}), ...(screenshot ? { screenshot } : {}) });

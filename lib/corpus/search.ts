@@ -1,0 +1,64 @@
+import { normalizeKey } from '../text/normalize';
+import { tokenize } from '../text/tokenize';
+import type { RankingIndex } from './rank';
+import type { CorpusDocument, Entity, Passage } from './schema';
+
+/** An entity found by name or alias, and the name it was found by. */
+export interface EntityHit {
+  entity: Entity;
+  matched: string;
+}
+
+/** A passage found by words. */
+export interface PassageSearchHit {
+  passage: Passage;
+  document: CorpusDocument;
+  score: number;
+}
+
+/**
+ * Entities whose name or an alias starts with the query (after normalisation), whole-word
+ * prefixes first ("sud" finds al-Sudani by its word "Sudani"), canonical names before aliases.
+ */
+export function searchEntities(entities: readonly Entity[], query: string, limit = 8): EntityHit[] {
+  const q = normalizeKey(query);
+  if (q.length < 2) return [];
+  const hits: { hit: EntityHit; rank: number }[] = [];
+  for (const entity of entities) {
+    let best: { hit: EntityHit; rank: number } | undefined;
+    const names = [entity.name, ...entity.aliases.map((a) => a.text)];
+    names.forEach((name, i) => {
+      const key = normalizeKey(name);
+      const rank = key.startsWith(q) ? 0 : key.split(' ').some((w) => w.startsWith(q)) ? 1 : key.includes(q) ? 2 : -1;
+      if (rank < 0) return;
+      const r = rank * 2 + (i === 0 ? 0 : 1);
+      if (!best || r < best.rank) best = { hit: { entity, matched: name }, rank: r };
+    });
+    if (best) hits.push(best);
+  }
+  hits.sort((a, b) => a.rank - b.rank || a.hit.entity.name.localeCompare(b.hit.entity.name));
+  return hits.slice(0, limit).map((h) => h.hit);
+}
+
+/** Passages that contain the query's words, best BM25-like match first; every word must occur. */
+export async function searchPassages(index: RankingIndex, query: string, limit = 8): Promise<PassageSearchHit[]> {
+  const terms = [...new Set(tokenize(query))];
+  if (terms.length === 0) return [];
+  const [stats, df, postings] = await Promise.all([index.stats(), index.documentFrequency(terms), index.postings(terms)]);
+  if (terms.some((t) => !postings.has(t))) return [];
+  const scores = new Map<string, number>();
+  const [first, ...rest] = terms.map((t) => postings.get(t)!);
+  for (const [pid] of first!) if (rest.every((l) => l.has(pid))) scores.set(pid, 0);
+  for (const t of terms) {
+    const w = Math.log(1 + (stats.passages - (df.get(t) ?? 0) + 0.5) / ((df.get(t) ?? 0) + 0.5));
+    for (const [pid, tf] of postings.get(t)!) if (scores.has(pid)) scores.set(pid, scores.get(pid)! + (w * tf) / (tf + 1.2));
+  }
+  const top = [...scores].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit);
+  const passages = new Map((await index.passages(top.map(([id]) => id))).map((p) => [p.id, p]));
+  const documents = new Map((await index.documents([...new Set([...passages.values()].map((p) => p.documentId))])).map((d) => [d.id, d]));
+  return top.flatMap(([id, score]) => {
+    const passage = passages.get(id);
+    const document = passage && documents.get(passage.documentId);
+    return passage && document ? [{ passage, document, score }] : [];
+  });
+}
