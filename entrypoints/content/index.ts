@@ -7,7 +7,7 @@ export default defineContentScript({
   matches: ['http://*/*', 'https://*/*'],
   runAt: 'document_idle',
   main(ctx) {
-    const marker = createPageMarker(document, (blocks) => callBackground('findMentions', { blocks }));
+    const marker = createPageMarker(document, { find: (blocks) => callBackground('findMentions', { blocks }) });
     ctx.onInvalidated(marker.destroy);
   },
 });

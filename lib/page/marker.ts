@@ -1,6 +1,8 @@
 import type { EntityType } from '../corpus/schema';
-import { drawHighlights } from './highlights';
-import { collectTextBlocks, rangeInBlock, type TextBlock } from './text-blocks';
+import { createMarkPainter, type MarkPainter, type PaintedBlock } from './highlights';
+import { caretAt, rectsContain } from './hit-test';
+import { createIdleQueue, type SliceStats } from './idle';
+import { blockElementOf, createBlockCollector, hiddenTest, insideSkipped, isInline, MARK_TAG, offsetInBlock, type TextBlock } from './text-blocks';
 
 /** A mention in a block, as the matcher (in the background) reports it. */
 export interface FoundMention {
@@ -13,60 +15,446 @@ export interface FoundMention {
 /** Finds the mentions in each block of text; the content script sends them to the background. */
 export type FindMentions = (blocks: string[]) => Promise<FoundMention[][]>;
 
-/** Characters of page text sent to the matcher in one call. */
-const BATCH_CHARS = 256 * 1024;
-
-/**
- * Scans `doc`'s body once the page is idle, and marks the first mention of each entity in each
- * block. Returns `destroy`, which removes every mark and cancels pending work.
- */
-export function createPageMarker(doc: Document, find: FindMentions): { destroy: () => void; done: Promise<number> } {
-  let destroyed = false;
-  const clears: (() => void)[] = [];
-  const run = async (): Promise<number> => {
-    await idle(doc);
-    if (destroyed || !doc.body) return 0;
-    const blocks = collectTextBlocks(doc.body, doc);
-    let marked = 0;
-    for (let i = 0; i < blocks.length && !destroyed; ) {
-      const batch: TextBlock[] = [];
-      let chars = 0;
-      while (i < blocks.length && (batch.length === 0 || chars + blocks[i]!.text.length <= BATCH_CHARS)) {
-        chars += blocks[i]!.text.length;
-        batch.push(blocks[i++]!);
-      }
-      const found = await find(batch.map((b) => b.text));
-      if (destroyed) break;
-      const ranges = new Map<EntityType, Range[]>();
-      found.forEach((mentions, k) => {
-        const seen = new Set<string>();
-        for (const m of mentions) {
-          if (seen.has(m.entityId)) continue;
-          seen.add(m.entityId);
-          const list = ranges.get(m.type) ?? [];
-          list.push(rangeInBlock(batch[k]!, m.start, m.end, doc));
-          ranges.set(m.type, list);
-          marked++;
-        }
-      });
-      clears.push(drawHighlights(doc, ranges));
-    }
-    return marked;
-  };
-  const done = run();
-  return {
-    done,
-    destroy() {
-      destroyed = true;
-      for (const c of clears) c();
-    },
-  };
+/** Which mentions get marks. */
+export interface MarkSettings {
+  /** `first`: the first mention of each entity in each block; `every`: all of them. */
+  markMode: 'first' | 'every';
+  disabledTypes: readonly EntityType[];
 }
 
-function idle(doc: Document): Promise<void> {
-  const w = doc.defaultView;
-  return new Promise((resolve) => {
-    if (w && 'requestIdleCallback' in w) w.requestIdleCallback(() => resolve(), { timeout: 1000 });
-    else setTimeout(resolve, 0);
+/** A marked mention found by hit-testing or by position. */
+export interface MentionHit {
+  mention: FoundMention;
+  /** The block it is in (its text is the paragraph around the mention). */
+  block: TextBlock;
+  /** The mention's DOM range. */
+  range: Range;
+}
+
+/** What the marker has done, for tests and the bench (times are `performance.now()` values). */
+export interface MarkerStats extends SliceStats {
+  painter: 'highlights' | 'wrap';
+  blocks: number;
+  marks: number;
+  /** Calls to the matcher so far. */
+  finds: number;
+  /** Whole-page rescans after a flood of changes. */
+  rescans: number;
+  startedAt: number;
+  /** When the first marks were drawn. */
+  firstMarksAt?: number;
+  /** When the first scan's marks were all drawn, and the frame after (painted). */
+  scanDoneAt?: number;
+  paintedAt?: number;
+}
+
+/** The marks on one page, kept up to date as the page changes. */
+export interface PageMarker {
+  /** Resolves once every queued scan, matcher call and drawing is done. */
+  idle(): Promise<void>;
+  /** Applies new settings to the marks already found (no new matching). */
+  setSettings(settings: MarkSettings): void;
+  /** The marked mention under the viewport point (x, y), if any. */
+  mentionAtPoint(x: number, y: number): MentionHit | undefined;
+  /** The first marked mention at or after a DOM position (a selection's start). */
+  mentionFrom(node: Node, offset: number): MentionHit | undefined;
+  stats(): MarkerStats;
+  /** Removes every mark, stops observing and drops queued work. */
+  destroy(): void;
+}
+
+/** Characters of page text sent to the matcher in one call. */
+const BATCH_CHARS = 256 * 1024;
+/** Changed nodes queued before the marker gives up on them one by one and rescans the page. */
+const MAX_PENDING = 1000;
+/** The least time between two whole-page rescans, so a page that rewrites itself does not keep us busy. */
+const RESCAN_INTERVAL_MS = 2000;
+
+/** The mentions that get marks under `settings`: enabled types, and the first of each entity if so set. */
+export function selectShown(mentions: readonly FoundMention[], settings: MarkSettings): FoundMention[] {
+  const off = new Set(settings.disabledTypes);
+  const seen = new Set<string>();
+  const out: FoundMention[] = [];
+  for (const m of mentions) {
+    if (off.has(m.type)) continue;
+    if (settings.markMode === 'first') {
+      if (seen.has(m.entityId)) continue;
+      seen.add(m.entityId);
+    }
+    out.push(m);
+  }
+  return out;
+}
+
+interface BlockState {
+  block: TextBlock;
+  mentions: FoundMention[];
+  shown: FoundMention[];
+  painted?: PaintedBlock;
+}
+
+/**
+ * Marks the mentions in `doc`'s body: reads its text in idle-time slices, asks `find` (the matcher,
+ * in the background) for mentions, and draws them with `painter` (CSS highlights where the browser
+ * has them). One MutationObserver queues the nodes that change; they are read again in idle time,
+ * and a block that goes away takes its marks with it.
+ */
+export function createPageMarker(
+  doc: Document,
+  options: {
+    find: FindMentions;
+    settings?: MarkSettings;
+    painter?: 'highlights' | 'wrap';
+    observe?: boolean;
+    batchChars?: number;
+    maxSliceMs?: number;
+  },
+): PageMarker {
+  const win = doc.defaultView!;
+  const root = doc.body;
+  const queue = createIdleQueue(win, { maxSliceMs: options.maxSliceMs });
+  const painter: MarkPainter = createMarkPainter(doc, options.painter);
+  const batchChars = options.batchChars ?? BATCH_CHARS;
+  let settings: MarkSettings = options.settings ?? { markMode: 'first', disabledTypes: [] };
+  const states = new Map<Element, BlockState>();
+  const wrapperOf = new WeakMap<Element, { state: BlockState; k: number }>();
+  const generation = new WeakMap<Element, number>();
+  const blockGeneration = new WeakMap<TextBlock, number>();
+  let nextGeneration = 1;
+  let destroyed = false;
+  let inflight = 0;
+  let inflightDone: (() => void)[] = [];
+  const stats: MarkerStats = Object.assign(queue.stats, {
+    painter: painter.kind,
+    blocks: 0,
+    marks: 0,
+    finds: 0,
+    rescans: 0,
+    startedAt: win.performance.now(),
   });
+  let firstScanPending = true;
+
+  // --- Drawing -------------------------------------------------------------------------------
+
+  /** Runs a DOM change of our own (the fallback wraps text) without it coming back as a page change. */
+  const ourOwn = <T>(fn: () => T): T => {
+    if (painter.kind !== 'wrap' || !observer) return fn();
+    enqueue(observer.takeRecords());
+    try {
+      return fn();
+    } finally {
+      observer.takeRecords();
+    }
+  };
+
+  const erase = (state: BlockState): void => {
+    if (!state.painted) return;
+    const painted = state.painted;
+    state.painted = undefined;
+    stats.marks -= painted.ranges.length;
+    ourOwn(() => painter.erase(painted));
+  };
+
+  const paint = (state: BlockState): void => {
+    erase(state);
+    state.shown = selectShown(state.mentions, settings);
+    if (!state.shown.length) return;
+    const painted = ourOwn(() => painter.paint(state.block, state.shown));
+    state.painted = painted;
+    stats.marks += painted.ranges.length;
+    stats.firstMarksAt ??= win.performance.now();
+    if (painter.kind === 'wrap') {
+      // Wrapping split the block's text nodes: read it again, and remember which wrapper is which mark.
+      state.block = readOwnBlock(state.block) ?? state.block;
+      painted.wrappers.forEach((els, k) => els.forEach((el) => wrapperOf.set(el, { state, k })));
+    }
+  };
+
+  /** Reads a block again after wrapping: an element it holds counts as hidden only if none of the block's text was in it. */
+  const readOwnBlock = (before: TextBlock): TextBlock | undefined => {
+    const element = before.element;
+    const hidden = (el: Element): boolean => el.tagName.toLowerCase() !== MARK_TAG && !before.nodes.some((n) => el.contains(n));
+    const c = createBlockCollector(element, doc, hidden);
+    while (!c.done) for (const b of c.next(() => false)) if (b.element === element) return b;
+    return undefined;
+  };
+
+  const drop = (element: Element): void => {
+    const s = states.get(element);
+    if (!s) return;
+    erase(s);
+    states.delete(element);
+    stats.blocks--;
+  };
+
+  // --- Scanning and matching -----------------------------------------------------------------
+
+  let waiting: TextBlock[] = [];
+  let waitingChars = 0;
+
+  const send = (): void => {
+    const batch = waiting;
+    waiting = [];
+    waitingChars = 0;
+    if (!batch.length) return;
+    inflight++;
+    stats.finds++;
+    options
+      .find(batch.map((b) => b.text))
+      .then(
+        (found) => {
+          if (!destroyed) queue.push(applyFound(batch, found));
+        },
+        (e: unknown) => {
+          stats.lastError = e instanceof Error ? e.message : String(e);
+        },
+      )
+      .finally(() => {
+        inflight--;
+        if (inflight === 0) for (const w of inflightDone.splice(0)) w();
+      });
+  };
+
+  const accept = (blocks: TextBlock[]): void => {
+    for (const b of blocks) {
+      const g = nextGeneration++;
+      generation.set(b.element, g);
+      blockGeneration.set(b, g);
+      const old = states.get(b.element);
+      if (old && old.block.text === b.text) {
+        // Same text (a re-render): keep the mentions, draw them on the new nodes.
+        queue.push(applyFound([b], [old.mentions]));
+        continue;
+      }
+      waiting.push(b);
+      waitingChars += b.text.length;
+    }
+    if (waitingChars >= batchChars) send();
+  };
+
+  const scan = (scanRoot: Element): void => {
+    const collector = createBlockCollector(scanRoot, doc, hiddenTest(doc));
+    queue.push((timeUp) => {
+      accept(collector.next(timeUp));
+      if (collector.done) send();
+      return !collector.done;
+    });
+  };
+
+  const applyFound = (batch: TextBlock[], found: FoundMention[][]) => {
+    let k = 0;
+    return (timeUp: () => boolean): boolean => {
+      for (; k < batch.length; k++) {
+        if (timeUp()) return true;
+        const block = batch[k]!;
+        if (generation.get(block.element) !== blockGeneration.get(block)) continue; // read again since
+        if (!block.element.isConnected || !block.nodes.every((n) => n.isConnected)) continue;
+        const mentions = found[k] ?? [];
+        const old = states.get(block.element);
+        if (old) erase(old);
+        if (!mentions.length) {
+          if (old) {
+            states.delete(block.element);
+            stats.blocks--;
+          }
+          continue;
+        }
+        const state: BlockState = { block, mentions, shown: [] };
+        if (!old) stats.blocks++;
+        states.set(block.element, state);
+        paint(state);
+      }
+      return false;
+    };
+  };
+
+  // --- Watching for changes ------------------------------------------------------------------
+
+  const pending = new Set<Node>();
+  let sweepNeeded = false;
+  let rescanAll = false;
+  let lastRescan = -Infinity;
+  let processScheduled = false;
+
+  const enqueue = (records: MutationRecord[]): void => {
+    for (const r of records) {
+      if (r.type === 'characterData') pending.add(r.target);
+      else {
+        for (const n of r.addedNodes) pending.add(n);
+        if (r.removedNodes.length) {
+          sweepNeeded = true;
+          pending.add(r.target);
+        }
+      }
+    }
+    if (pending.size > MAX_PENDING) {
+      pending.clear();
+      rescanAll = true;
+    }
+    if ((pending.size || sweepNeeded || rescanAll) && !processScheduled) {
+      processScheduled = true;
+      queue.push(processChanges);
+    }
+  };
+
+  const processChanges = (): boolean => {
+    processScheduled = false;
+    if (rescanAll) {
+      const wait = lastRescan + RESCAN_INTERVAL_MS - win.performance.now();
+      if (wait > 0) {
+        processScheduled = true;
+        win.setTimeout(() => queue.push(processChanges), wait);
+        return false;
+      }
+      rescanAll = false;
+      sweepNeeded = false;
+      pending.clear();
+      lastRescan = win.performance.now();
+      stats.rescans++;
+      for (const el of [...states.keys()]) drop(el);
+      scan(root);
+      return false;
+    }
+    if (sweepNeeded) {
+      sweepNeeded = false;
+      const entries = [...states];
+      let i = 0;
+      queue.push((timeUp) => {
+        for (; i < entries.length; i++) {
+          if (timeUp()) return true;
+          const [el, s] = entries[i]!;
+          if (states.get(el) !== s) continue;
+          if (!el.isConnected || !s.block.nodes.every((n) => n.isConnected)) {
+            drop(el);
+            if (el.isConnected) pending.add(el);
+          }
+        }
+        if (pending.size && !processScheduled) {
+          processScheduled = true;
+          queue.push(processChanges);
+        }
+        return false;
+      });
+    }
+    const isHidden = hiddenTest(doc);
+    const roots = new Set<Element>();
+    for (const n of pending) {
+      if (!n.isConnected) continue;
+      const el = n.nodeType === 1 ? (n as Element) : n.parentElement;
+      if (!el || !root.contains(el)) continue;
+      const scanRoot = isInline(el) || n.nodeType !== 1 ? blockElementOf(el, root) : el;
+      if (scanRoot.tagName.toLowerCase() === MARK_TAG) continue;
+      if (insideSkipped(scanRoot, root, isHidden)) continue;
+      roots.add(scanRoot);
+    }
+    pending.clear();
+    for (const r of roots) {
+      let covered = false;
+      for (let a = r.parentElement; a && !covered; a = a.parentElement) covered = roots.has(a);
+      if (!covered) scan(r);
+    }
+    return false;
+  };
+
+  const observer =
+    options.observe === false ? undefined : new (win as Window & typeof globalThis).MutationObserver((records) => enqueue(records));
+  observer?.observe(root, { childList: true, subtree: true, characterData: true });
+
+  // --- Start ---------------------------------------------------------------------------------
+
+  scan(root);
+
+  const idle = async (): Promise<void> => {
+    for (;;) {
+      await queue.drained();
+      if (destroyed) return;
+      if (inflight) {
+        await new Promise<void>((ok) => inflightDone.push(ok));
+        continue;
+      }
+      if (waiting.length) {
+        send();
+        continue;
+      }
+      return;
+    }
+  };
+
+  void idle().then(() => {
+    if (!firstScanPending || destroyed) return;
+    firstScanPending = false;
+    stats.scanDoneAt = win.performance.now();
+    win.requestAnimationFrame(() => win.setTimeout(() => (stats.paintedAt = win.performance.now()), 0));
+  });
+
+  // --- Finding marks -------------------------------------------------------------------------
+
+  const hitIn = (state: BlockState, k: number): MentionHit => ({ mention: state.shown[k]!, block: state.block, range: state.painted!.ranges[k]! });
+
+  return {
+    idle,
+    setSettings(next) {
+      settings = next;
+      const entries = [...states.values()];
+      let i = 0;
+      queue.push((timeUp) => {
+        for (; i < entries.length; i++) {
+          if (timeUp()) return true;
+          if (states.get(entries[i]!.block.element) === entries[i]) paint(entries[i]!);
+        }
+        return false;
+      });
+    },
+    mentionAtPoint(x, y) {
+      if (painter.kind === 'wrap') {
+        const el = doc.elementFromPoint(x, y)?.closest(MARK_TAG);
+        const w = el && wrapperOf.get(el);
+        return w && w.state.painted && states.get(w.state.block.element) === w.state ? hitIn(w.state, w.k) : undefined;
+      }
+      const pos = caretAt(doc, x, y);
+      if (!pos || pos.node.nodeType !== 3 || !root.contains(pos.node)) return undefined;
+      const state = states.get(blockElementOf(pos.node, root));
+      if (!state?.painted) return undefined;
+      const off = offsetInBlock(state.block, pos.node, pos.offset);
+      if (off < 0) return undefined;
+      // The last shown mention that starts at or before the caret; the caret may sit just past its end.
+      const shown = state.shown;
+      let lo = 0;
+      let hi = shown.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >>> 1;
+        if (shown[mid]!.start <= off) lo = mid;
+        else hi = mid - 1;
+      }
+      for (const k of [lo, lo - 1]) {
+        const m = shown[k];
+        if (m && m.start <= off && off <= m.end && rectsContain(state.painted.ranges[k]!, x, y)) return hitIn(state, k);
+      }
+      return undefined;
+    },
+    mentionFrom(node, offset) {
+      let best: MentionHit | undefined;
+      const point = doc.createRange();
+      point.setStart(node, offset);
+      for (const state of states.values()) {
+        if (!state.painted) continue;
+        state.painted.ranges.forEach((r, k) => {
+          if (!r.startContainer.isConnected) return;
+          // END_TO_START compares the point (this range's start) with r's end: keep r when the point is before it.
+          if (point.compareBoundaryPoints(point.END_TO_START, r) >= 0) return;
+          if (!best || r.compareBoundaryPoints(r.START_TO_START, best.range) < 0) best = hitIn(state, k);
+        });
+      }
+      return best;
+    },
+    stats: () => ({ ...stats }),
+    destroy() {
+      destroyed = true;
+      observer?.disconnect();
+      queue.destroy();
+      painter.destroy();
+      states.clear();
+      inflightDone = [];
+    },
+  };
 }

@@ -1,0 +1,97 @@
+/**
+ * Runs work in slices in the page's idle time, so no task the extension runs on the main thread
+ * is long: each slice gets a budget (at most `maxSliceMs`) and the work checks `timeUp()` often.
+ */
+
+/** One piece of work: does a slice and says whether there is more to do. */
+export type SliceWork = (timeUp: () => boolean) => boolean;
+
+/** Timings of the slices run so far, for tests and the bench. */
+export interface SliceStats {
+  slices: number;
+  /** The longest slice, in milliseconds (the whole task the extension ran). */
+  maxSliceMs: number;
+  /** Total time spent in slices, in milliseconds. */
+  totalMs: number;
+  /** The message of the last piece of work that threw (it was dropped). */
+  lastError?: string;
+}
+
+/** A queue of sliced work run in idle callbacks. */
+export interface IdleQueue {
+  /** Adds work; it runs after the work already queued. */
+  push(work: SliceWork): void;
+  /** Resolves when the queue is empty. */
+  drained(): Promise<void>;
+  readonly stats: SliceStats;
+  /** Drops queued work and stops. */
+  destroy(): void;
+}
+
+/**
+ * Creates an idle queue on `win`. A slice runs while the idle deadline allows, between `minSliceMs`
+ * and `maxSliceMs`; where requestIdleCallback is missing (or the page is never idle for `timeoutMs`)
+ * slices still run, from a timer.
+ */
+export function createIdleQueue(win: Window, options: { maxSliceMs?: number; minSliceMs?: number; timeoutMs?: number } = {}): IdleQueue {
+  const maxSlice = options.maxSliceMs ?? 12;
+  const minSlice = options.minSliceMs ?? 5;
+  const timeout = options.timeoutMs ?? 300;
+  const queue: SliceWork[] = [];
+  const waiters: (() => void)[] = [];
+  const stats: SliceStats = { slices: 0, maxSliceMs: 0, totalMs: 0 };
+  let scheduled = false;
+  let destroyed = false;
+  const now = (): number => win.performance.now();
+  const ric = (win as Window & { requestIdleCallback?: Window['requestIdleCallback'] }).requestIdleCallback?.bind(win);
+
+  const run = (deadline?: IdleDeadline): void => {
+    scheduled = false;
+    if (destroyed) return;
+    const start = now();
+    const budget = Math.max(minSlice, Math.min(maxSlice, deadline?.timeRemaining() ?? maxSlice));
+    const end = start + budget;
+    const timeUp = (): boolean => now() >= end;
+    try {
+      while (queue.length && !timeUp()) {
+        let more = false;
+        try {
+          more = queue[0]!(timeUp);
+        } catch (e) {
+          // A failing piece of work is dropped, never retried, and never thrown into the page.
+          stats.lastError = e instanceof Error ? e.message : String(e);
+        }
+        if (!more) queue.shift();
+      }
+    } finally {
+      const took = now() - start;
+      stats.slices++;
+      stats.totalMs += took;
+      if (took > stats.maxSliceMs) stats.maxSliceMs = took;
+      if (queue.length) schedule();
+      else for (const w of waiters.splice(0)) w();
+    }
+  };
+
+  const schedule = (): void => {
+    if (scheduled || destroyed) return;
+    scheduled = true;
+    if (ric) ric(run, { timeout });
+    else win.setTimeout(() => run(), 0);
+  };
+
+  return {
+    push(work) {
+      if (destroyed) return;
+      queue.push(work);
+      schedule();
+    },
+    drained: () => (queue.length === 0 && !scheduled ? Promise.resolve() : new Promise<void>((ok) => waiters.push(ok))),
+    stats,
+    destroy() {
+      destroyed = true;
+      queue.length = 0;
+      for (const w of waiters.splice(0)) w();
+    },
+  };
+}

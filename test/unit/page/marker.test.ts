@@ -1,0 +1,170 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import type { EntityType } from '../../../lib/corpus/schema';
+import { createPageMarker, type FindMentions, type FoundMention, type PageMarker, selectShown } from '../../../lib/page/marker';
+
+/** A stand-in for the background's matcher: every occurrence of each name, in text order. */
+const NAMES: [string, string, EntityType][] = [
+  ['Haider al-Abadi', 'haider-al-abadi', 'person'],
+  ['Badr Organization', 'badr', 'armed-group'],
+  ['Iraq', 'iraq', 'country'],
+];
+function finder(calls: string[][] = []): FindMentions {
+  return async (blocks) => {
+    calls.push(blocks);
+    return blocks.map((text) => {
+      const out: FoundMention[] = [];
+      for (const [name, entityId, type] of NAMES) {
+        for (let i = text.indexOf(name); i >= 0; i = text.indexOf(name, i + 1)) out.push({ start: i, end: i + name.length, entityId, type });
+      }
+      return out.sort((a, b) => a.start - b.start);
+    });
+  };
+}
+
+const marks = (): string[] => [...document.querySelectorAll('backstory-mark')].map((m) => `${m.getAttribute('data-type')}:${m.textContent}`);
+const settle = async (m: PageMarker): Promise<void> => {
+  await new Promise((r) => setTimeout(r, 0)); // MutationObserver records arrive as a microtask
+  await m.idle();
+};
+
+let marker: PageMarker | undefined;
+afterEach(() => {
+  marker?.destroy();
+  marker = undefined;
+  document.body.innerHTML = '';
+});
+
+describe('selectShown', () => {
+  const m = (entityId: string, start: number, type: EntityType = 'person'): FoundMention => ({ start, end: start + 1, entityId, type });
+  const list = [m('a', 0), m('b', 2), m('a', 4), m('c', 6, 'country')];
+  it.each<[string, Parameters<typeof selectShown>[1], string[]]>([
+    ['first of each entity', { markMode: 'first', disabledTypes: [] }, ['a0', 'b2', 'c6']],
+    ['every mention', { markMode: 'every', disabledTypes: [] }, ['a0', 'b2', 'a4', 'c6']],
+    ['a type switched off', { markMode: 'every', disabledTypes: ['country'] }, ['a0', 'b2', 'a4']],
+  ])('%s', (_n, settings, expected) => {
+    expect(selectShown(list, settings).map((x) => `${x.entityId}${x.start}`)).toEqual(expected);
+  });
+});
+
+describe('createPageMarker (wrapping fallback: happy-dom has no CSS Custom Highlight API)', () => {
+  it('marks the first mention of each entity in each block, across inline elements, and leaves the text as it was', async () => {
+    document.body.innerHTML = '<p>Haider <em>al-Abadi</em> met the Badr Organization in Iraq; Iraq again.</p><p>Iraq</p><pre>Iraq</pre>';
+    const text = document.body.textContent;
+    marker = createPageMarker(document, { find: finder() });
+    await marker.idle();
+    expect(marker.stats().painter).toBe('wrap');
+    expect(marks()).toEqual(['person:Haider ', 'person:al-Abadi', 'armed-group:Badr Organization', 'country:Iraq', 'country:Iraq']);
+    expect(document.body.textContent).toBe(text);
+    marker.destroy();
+    expect(document.querySelectorAll('backstory-mark')).toHaveLength(0);
+    expect(document.body.textContent).toBe(text);
+  });
+
+  it('follows the settings: every mention, and types switched off', async () => {
+    document.body.innerHTML = '<p>Iraq and Iraq, said Haider al-Abadi.</p>';
+    marker = createPageMarker(document, { find: finder(), settings: { markMode: 'every', disabledTypes: ['person'] } });
+    await marker.idle();
+    expect(marks()).toEqual(['country:Iraq', 'country:Iraq']);
+    marker.setSettings({ markMode: 'first', disabledTypes: [] });
+    await marker.idle();
+    expect(marks()).toEqual(['country:Iraq', 'person:Haider al-Abadi']);
+  });
+
+  it('marks paragraphs added after load, and drops the marks of removed ones', async () => {
+    document.body.innerHTML = '<main><p>Nothing here.</p></main>';
+    const calls: string[][] = [];
+    marker = createPageMarker(document, { find: finder(calls) });
+    await marker.idle();
+    expect(marks()).toEqual([]);
+    const p = document.createElement('p');
+    p.textContent = 'Later, the Badr Organization.';
+    document.querySelector('main')!.append(p);
+    await settle(marker);
+    expect(marks()).toEqual(['armed-group:Badr Organization']);
+    expect(calls.at(-1)).toEqual(['Later, the Badr Organization.']); // only the new block was read
+    p.remove();
+    await settle(marker);
+    expect(marker.stats()).toMatchObject({ blocks: 0, marks: 0 });
+  });
+
+  it('reads a block again when its text changes', async () => {
+    document.body.innerHTML = '<p id="live">Nothing yet.</p>';
+    marker = createPageMarker(document, { find: finder() });
+    await marker.idle();
+    document.getElementById('live')!.firstChild!.nodeValue = 'Now Iraq.';
+    await settle(marker);
+    expect(marks()).toEqual(['country:Iraq']);
+  });
+
+  it('stays bounded on a page that rewrites itself without end', async () => {
+    document.body.innerHTML = '<div id="feed"></div>';
+    const feed = document.getElementById('feed')!;
+    marker = createPageMarker(document, { find: finder() });
+    await marker.idle();
+    for (let round = 0; round < 30; round++) {
+      for (let i = 0; i < 100; i++) {
+        const p = document.createElement('p');
+        p.textContent = `Item ${round}.${i} about Iraq`;
+        feed.append(p);
+      }
+      while (feed.children.length > 50) feed.firstElementChild!.remove();
+      await settle(marker);
+    }
+    const s = marker.stats();
+    expect(s.blocks).toBeLessThanOrEqual(50);
+    expect(s.marks).toBe(document.querySelectorAll('backstory-mark').length);
+    expect(s.marks).toBeLessThanOrEqual(50);
+  });
+
+  it('rescans the whole page, not node by node, after a flood of changes', { timeout: 30_000 }, async () => {
+    document.body.innerHTML = '<div id="feed"></div>';
+    marker = createPageMarker(document, { find: finder() });
+    await marker.idle();
+    const feed = document.getElementById('feed')!;
+    for (let i = 0; i < 1100; i++) feed.append(Object.assign(document.createElement('p'), { textContent: `Iraq ${i}` }));
+    await settle(marker);
+    expect(marker.stats().rescans).toBe(1);
+    expect(document.querySelectorAll('backstory-mark')).toHaveLength(1100);
+  });
+
+  it('finds the mention at or after a position', async () => {
+    document.body.innerHTML = '<p id="a">Intro text.</p><p>Then Haider al-Abadi spoke of Iraq.</p>';
+    marker = createPageMarker(document, { find: finder() });
+    await marker.idle();
+    const hit = marker.mentionFrom(document.getElementById('a')!.firstChild!, 2);
+    expect(hit?.mention.entityId).toBe('haider-al-abadi');
+    expect(hit?.block.text).toBe('Then Haider al-Abadi spoke of Iraq.');
+    const after = marker.mentionFrom(hit!.range.endContainer, hit!.range.endOffset);
+    expect(after?.mention.entityId).toBe('iraq');
+  });
+});
+
+describe('createPageMarker with CSS highlights', () => {
+  it('draws ranges into one highlight per type and changes no node', async () => {
+    // happy-dom lacks the API: a minimal stand-in with the same shape (a registry of sets of ranges).
+    const registry = new Map<string, Set<Range>>();
+    const css = Object.getOwnPropertyDescriptor(window, 'CSS');
+    Object.defineProperty(window, 'CSS', { value: { highlights: registry }, configurable: true });
+    Object.assign(window, { Highlight: class extends Set<Range> {} });
+    try {
+      document.body.innerHTML = '<p>Haider <em>al-Abadi</em> in Iraq.</p><p>Iraq</p>';
+      const html = document.body.innerHTML;
+      marker = createPageMarker(document, { find: finder() });
+      await marker.idle();
+      expect(marker.stats().painter).toBe('highlights');
+      expect(document.body.innerHTML).toBe(html);
+      const drawn = Object.fromEntries([...registry].map(([k, v]) => [k, [...v].map((r) => r.toString())]));
+      expect(drawn).toEqual({ 'backstory-person': ['Haider al-Abadi'], 'backstory-country': ['Iraq', 'Iraq'] });
+      document.querySelectorAll('p')[1]!.remove();
+      await settle(marker);
+      expect([...registry.get('backstory-country')!].map((r) => r.toString())).toEqual(['Iraq']);
+      marker.destroy();
+      expect(registry.size).toBe(0);
+    } finally {
+      delete (window as Partial<Window & { Highlight: unknown }>).Highlight;
+      if (css) Object.defineProperty(window, 'CSS', css);
+      else delete (window as { CSS?: unknown }).CSS;
+    }
+  });
+});

@@ -1,0 +1,61 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { BLOCK_SEPARATOR } from '../../../lib/match/blocks';
+import { collectTextBlocks, createBlockCollector, offsetInBlock, rangeInBlock, segmentsInBlock } from '../../../lib/page/text-blocks';
+
+function page(html: string): HTMLElement {
+  document.body.innerHTML = html;
+  return document.body;
+}
+
+const texts = (html: string): string[] => collectTextBlocks(page(html)).map((b) => b.text);
+
+describe('collectTextBlocks', () => {
+  it.each<[string, string, string[]]>([
+    ['a name split by inline elements', '<p>Prime minister <a href="#">Haider <em>al-</em>Abadi</a> spoke.</p>', ['Prime minister Haider al-Abadi spoke.']],
+    ['one block per paragraph, heading, item, cell', '<h1>A</h1><p>B</p><ul><li>C</li></ul><table><tr><td>D</td></tr></table>', ['A', 'B', 'C', 'D']],
+    ['code, pre, forms, scripts', '<p>keep</p><pre>Iraq</pre><code>Iraq</code><textarea>Iraq</textarea><select><option>Iraq</option></select><script>var Iraq</script><button>Iraq</button>', ['keep']],
+    ['hidden and aria-hidden', '<p hidden>Iraq</p><div aria-hidden="true"><p>Iraq</p></div><p style="display:none">Iraq</p><p>keep</p>', ['keep']],
+    ['editable areas', '<div contenteditable="true"><p>Iraq</p></div><div contenteditable="false"><p>keep</p></div>', ['keep']],
+    ['its own card, but not its own marks', '<backstory-card><p>Iraq</p></backstory-card><p>A <backstory-mark>Iraq</backstory-mark> war</p>', ['A Iraq war']],
+    ['whitespace-only nodes', '<div>\n  <p>x</p>\n</div>', ['x']],
+  ])('%s', (_name, html, expected) => {
+    expect(texts(html)).toEqual(expected);
+  });
+
+  it('separates the parts of an element that a nested block splits, so no name spans them', () => {
+    const blocks = collectTextBlocks(page('<div>Haider <p>middle</p> al-Abadi</div>'));
+    const div = blocks.find((b) => b.element.tagName === 'DIV')!;
+    expect(div.text).toBe(`Haider ${BLOCK_SEPARATOR} al-Abadi`);
+    expect(blocks.map((b) => b.element.tagName).sort()).toEqual(['DIV', 'P']);
+  });
+
+  it('reads the same blocks when the walk is cut into the smallest slices', () => {
+    const html = Array.from({ length: 60 }, (_, i) => `<section><h2>H${i}</h2><p>a <b>${i}</b> b</p>t${i}<p>c</p></section>`).join('');
+    const whole = collectTextBlocks(page(html)).map((b) => [b.element, b.text]);
+    const c = createBlockCollector(document.body);
+    const sliced: [Element, string][] = [];
+    let calls = 0;
+    while (!c.done) {
+      calls++;
+      for (const b of c.next(() => true)) sliced.push([b.element, b.text]);
+    }
+    expect(calls).toBeGreaterThan(5);
+    const key = (x: [Element, string]) => x[1];
+    expect(sliced.map(key).sort()).toEqual(whole.map((x) => x[1] as string).sort());
+  });
+});
+
+describe('offsets and ranges', () => {
+  it('maps a span of block text to the DOM and back', () => {
+    const [block] = collectTextBlocks(page('<p>The <a>Badr</a> Organization and <em>Asa’ib</em> Ahl al-Haq.</p>'));
+    const text = block!.text;
+    const start = text.indexOf('Badr');
+    const end = start + 'Badr Organization'.length;
+    expect(rangeInBlock(block!, start, end, document).toString()).toBe('Badr Organization');
+    expect(segmentsInBlock(block!, start, end).map((s) => s.node.data.slice(s.start, s.end))).toEqual(['Badr', ' Organization']);
+    const em = document.querySelector('em')!.firstChild!;
+    expect(offsetInBlock(block!, em, 2)).toBe(text.indexOf('Asa’ib') + 2);
+    expect(offsetInBlock(block!, document.createTextNode('x'), 0)).toBe(-1);
+  });
+});
