@@ -29,6 +29,10 @@ export interface CorpusReader {
   getEntity(id: string): Promise<Entity | undefined>;
   getDocument(id: string): Promise<CorpusDocument | undefined>;
   getPassagesOfEntity(entityId: string, limit?: number): Promise<PassageHit[]>;
+  /** A document's passages in reading order (the reader page typesets them). */
+  getPassagesOfDocument(documentId: string): Promise<Passage[]>;
+  /** The whole corpus as a payload (what ranking and search index). */
+  readPayload(): Promise<BundlePayload>;
 }
 
 /** The corpus's size, as the store records it. */
@@ -84,7 +88,9 @@ export function createMemoryCorpus(b: BundlePayload): CorpusReader {
     getEntities: async () => b.entities,
     getEntity: async (id) => entities.get(id),
     getDocument: async (id) => documents.get(id),
+    readPayload: async () => b,
     getPassagesOfEntity: async (id, limit = 20) =>
       rankPassageHits(byEntity.get(id) ?? [], (p) => passages.get(p), (d) => documents.get(d), limit),
+    getPassagesOfDocument: async (id) => b.passages.filter((p) => p.documentId === id).sort((x, y) => x.index - y.index),
   };
 }

@@ -298,6 +298,12 @@ function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
       for (const d of await Promise.all(docIds.map((id) => tx.objectStore('documents').get([g, id])))) if (d) documents.set(d.v.id, d.v);
       return rankPassageHits(mentions, (id) => passages.get(id), (id) => documents.get(id), limit);
     },
+    async getPassagesOfDocument(documentId) {
+      const tx = db.transaction(['meta', 'passages']);
+      const { generation } = await current(tx);
+      const rows = await tx.objectStore('passages').index('byDocument').getAll([generation, documentId]);
+      return rows.map((r) => r.v).sort((a, b) => a.index - b.index);
+    },
     close: () => db.close(),
   };
 }
