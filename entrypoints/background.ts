@@ -5,6 +5,7 @@ import { readBundle } from '../lib/corpus/bundle-file';
 import { fromBase64 } from '../lib/corpus/encoding';
 import { createCorpusService } from '../lib/corpus/service';
 import { openCorpusStore } from '../lib/corpus/store';
+import { forwardCardCommand, openReaderTab } from '../lib/extension/card-command';
 import { handleCalls } from '../lib/extension/messages';
 import { onInstalled } from '../lib/extension/lifecycle';
 import { findMentionsInBlocks } from '../lib/match/blocks';
@@ -27,8 +28,13 @@ export default defineBackground(() => {
         list.map((m) => ({ start: m.start, end: m.end, entityId: entities[m.entity]!.id, type: entities[m.entity]!.type })),
       );
     },
+    getDocumentPassages: async ({ documentId }) => (await corpus.reader()).getPassagesOfDocument(documentId),
+    openReader: ({ documentId, passageId }) => openReaderTab(documentId, passageId),
     reimportDefaultCorpus: () => corpus.reimportDefault(),
   });
+
+  // Alt+Shift+B: the content script of the active tab opens the card for the mention at the selection.
+  forwardCardCommand();
 
   // Import on install; any later start finds the store ready (or fills it, if the install was cut short).
   onInstalled(() => void corpus.status());

@@ -1,6 +1,6 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import type { CorpusStatus, PassageHit } from '../corpus/reader';
-import type { CorpusDocument, Entity, EntityType } from '../corpus/schema';
+import type { CorpusDocument, Entity, EntityType, Passage } from '../corpus/schema';
 
 /** A mention found in one block of page text, with what the page needs to draw it. */
 export interface BlockMention {
@@ -17,10 +17,18 @@ export interface BlockMention {
 export interface ContentToBackgroundCalls {
   getStatus(p: Record<string, never>): CorpusStatus;
   getEntity(p: { id: string }): Entity | null;
-  getPassages(p: { entityId: string; limit?: number }): PassageHit[];
+  /**
+   * Passages that mention the entity. `context` is the paragraph around the mention on the page and
+   * the entities found in it, for ranking by fit (until that ranking is wired, most mentions first).
+   */
+  getPassages(p: { entityId: string; limit?: number; context?: { text: string; entityIds: string[] } }): PassageHit[];
   getDocument(p: { id: string }): CorpusDocument | null;
   /** Mentions in each of the page's text blocks, in the order given. */
   findMentions(p: { blocks: string[] }): BlockMention[][];
+  /** A document's passages in reading order, for the reader page. */
+  getDocumentPassages(p: { documentId: string }): Passage[];
+  /** Opens the reader page at a passage in a new tab (web pages cannot link to extension pages); stores nothing. */
+  openReader(p: { documentId: string; passageId?: string }): void;
 }
 
 /** Calls only the extension's own pages (popup, options, reader) may make: they change things. */
@@ -33,7 +41,15 @@ type Calls = PageToBackgroundCalls;
 type Name = keyof Calls;
 
 /** The names content scripts may call; everything else is refused when it comes from a page. */
-const READ_ONLY: ReadonlySet<Name> = new Set<keyof ContentToBackgroundCalls>(['getStatus', 'getEntity', 'getPassages', 'getDocument', 'findMentions']);
+const READ_ONLY: ReadonlySet<Name> = new Set<keyof ContentToBackgroundCalls>([
+  'getStatus',
+  'getEntity',
+  'getPassages',
+  'getDocument',
+  'findMentions',
+  'getDocumentPassages',
+  'openReader',
+]);
 
 interface Envelope<K extends Name = Name> {
   backstory: 1;

@@ -22,6 +22,8 @@ function handlers(): Handlers & { reimportDefaultCorpus: ReturnType<typeof vi.fn
     getPassages: () => [],
     getDocument: async () => null,
     findMentions: ({ blocks }) => blocks.map(() => []),
+    getDocumentPassages: () => [],
+    openReader: () => undefined,
     reimportDefaultCorpus: vi.fn(async () => status),
   };
 }
@@ -145,7 +147,7 @@ describe('callBackground', () => {
     expectTypeOf(callBackground<'findMentions'>).returns.toEqualTypeOf<Promise<BlockMention[][]>>();
     expectTypeOf(callBackground<'reimportDefaultCorpus'>).returns.toEqualTypeOf<Promise<CorpusStatus>>();
     expectTypeOf<Parameters<typeof callBackground>[0]>().toEqualTypeOf<
-      'getStatus' | 'getEntity' | 'getPassages' | 'getDocument' | 'findMentions' | 'reimportDefaultCorpus'
+      'getStatus' | 'getEntity' | 'getPassages' | 'getDocument' | 'findMentions' | 'getDocumentPassages' | 'openReader' | 'reimportDefaultCorpus'
     >();
     // Wrong payloads and unknown names do not compile (checked by tsc, never run).
     const neverRun = (): void => {
