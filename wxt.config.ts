@@ -20,6 +20,13 @@ export default defineConfig({
     permissions: ['storage'],
     icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 96: 'icon/96.png', 128: 'icon/128.png' },
     action: { default_title: 'Backstory' },
+    // Keyboard access to the hover card; needs no permission (changeable in the browser's shortcuts page).
+    commands: {
+      'open-card': {
+        suggested_key: { default: 'Alt+Shift+B' },
+        description: 'Open the Backstory card for the name at or after the selection',
+      },
+    },
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'backstory@backstory.invalid', strict_min_version: '128.0' } } }
       : {}),
