@@ -10,7 +10,9 @@ import { findMentions } from '../lib/match/find';
 import { demo } from './demo';
 import { htmlToText } from './html';
 import { readPublicKey, readSecretKey, writeKeyPair } from './keys';
+import { publishCommand, syncFileKind, verifySyncFile } from './publish';
 import { loadBundle, passages, related } from './ranking';
+import { serveDirectory } from './serve';
 import { DEFAULT_ASSETS, readCatalog, readCorpusSources } from './sources';
 
 const USAGE = `Backstory corpus command line
@@ -21,8 +23,15 @@ const USAGE = `Backstory corpus command line
         make an Ed25519 key pair: PATH (secret, keep it out of any repository) and PATH.pub
   sign FILE --key SECRET_KEY [--out FILE]
         sign a bundle (in place unless --out is given)
-  verify FILE [--key PUBLIC_KEY]
-        exit 0 only when the bundle's digest and signature hold (and, with --key, it is that key's)
+  verify FILE [--key PUBLIC_KEY] [--base BUNDLE]
+        exit 0 only when the bundle's digest and signature hold (and, with --key, it is that key's);
+        a manifest.json: its signature, expiry, and the length and digest of each file it names beside it;
+        a patch: its schema (and, with --base, that it applies on that bundle)
+  publish --bundle FILE --key SECRET_KEY --out DIR [--previous DIR] [--expires DAYS] [--keep N]
+        write a signed update directory: manifest.json, the bundle, and patches from the N newest
+        earlier versions kept in --previous (default 3; the manifest expires after DAYS, default 14)
+  serve DIR [--port P]
+        serve a directory on 127.0.0.1 (ETag, Range, CORS) for testing and demos
   annotate FILE... [--bundle FILE | --assets DIR]
         print one JSON line of mentions for each .txt or .html file
   related FILE [--bundle FILE]
@@ -84,6 +93,10 @@ async function verify(files: string[], flags: Flags): Promise<void> {
   const text = await readFile(file, 'utf8').catch(() => {
     throw new Error(`Cannot read ${file}.`);
   });
+  if (syncFileKind(text) !== 'bundle') {
+    await verifySyncFile(file, text, { ...(key ? { key } : {}), ...(opt(flags, 'base') ? { base: opt(flags, 'base')! } : {}) });
+    return;
+  }
   const trustedKeys = key ? [await readPublicKey(key)] : undefined;
   const check = await checkBundle(text, { ...(trustedKeys ? { trustedKeys } : {}) });
   const payload = await readBundle(text, { ...(trustedKeys ? { trustedKeys } : {}) });
@@ -130,6 +143,11 @@ export async function main(argv: string[]): Promise<number> {
       'context-file': { type: 'string' },
       headless: { type: 'boolean' },
       screenshot: { type: 'string' },
+      previous: { type: 'string' },
+      expires: { type: 'string' },
+      keep: { type: 'string' },
+      port: { type: 'string' },
+      base: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -160,6 +178,19 @@ export async function main(argv: string[]): Promise<number> {
       const entity = opt(flags, 'entity');
       if (!entity) throw new Error('passages needs --entity NAME_OR_ID.');
       console.log(JSON.stringify(await passages(await loadBundle(opt(flags, 'bundle')), entity, opt(flags, 'context-file'))));
+      return 0;
+    }
+    case 'publish':
+      await publishCommand({ bundle: opt(flags, 'bundle'), key: opt(flags, 'key'), out: opt(flags, 'out'), previous: opt(flags, 'previous'), expires: opt(flags, 'expires'), keep: opt(flags, 'keep') });
+      return 0;
+    case 'serve': {
+      const [dir] = positionals;
+      if (!dir) throw new Error('serve needs DIR.');
+      const port = Number(opt(flags, 'port') ?? 8080);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not "${opt(flags, 'port')}".`);
+      const server = await serveDirectory(dir, port);
+      console.error(`serving ${dir} at ${server.origin}/ (Ctrl-C stops)`);
+      await new Promise<never>(() => undefined);
       return 0;
     }
     case 'demo': {
