@@ -3,6 +3,7 @@ import defaultBundle from '../generated/default-bundle.bsb?raw';
 import publisherKey from '../generated/publisher.pub?raw';
 import { readBundle } from '../lib/corpus/bundle-file';
 import { fromBase64 } from '../lib/corpus/encoding';
+import { createCoverageService } from '../lib/corpus/coverage';
 import { createCorpusService } from '../lib/corpus/service';
 import { openCorpusStore } from '../lib/corpus/store';
 import { forwardCardCommand, openReaderTab } from '../lib/extension/card-command';
@@ -17,6 +18,8 @@ export default defineBackground(() => {
     openStore: () => openCorpusStore(),
   });
 
+  const coverage = createCoverageService(() => corpus.reader());
+
   handleCalls({
     getStatus: () => corpus.status(),
     getEntity: async ({ id }) => (await (await corpus.reader()).getEntity(id)) ?? null,
@@ -28,6 +31,8 @@ export default defineBackground(() => {
         list.map((m) => ({ start: m.start, end: m.end, entityId: entities[m.entity]!.id, type: entities[m.entity]!.type })),
       );
     },
+    getRelated: ({ text, entityCounts }) => coverage.related({ text, entityCounts: new Map(entityCounts) }),
+    search: ({ query }) => coverage.search(query),
     getDocumentPassages: async ({ documentId }) => (await corpus.reader()).getPassagesOfDocument(documentId),
     openReader: ({ documentId, passageId }) => openReaderTab(documentId, passageId),
     reimportDefaultCorpus: () => corpus.reimportDefault(),

@@ -1,6 +1,7 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import type { CorpusStatus, PassageHit } from '../corpus/reader';
 import type { CorpusDocument, Entity, EntityType, Passage } from '../corpus/schema';
+import type { RelatedDocumentView, SearchResults } from '../corpus/views';
 
 /** A mention found in one block of page text, with what the page needs to draw it. */
 export interface BlockMention {
@@ -29,6 +30,10 @@ export interface ContentToBackgroundCalls {
   getDocumentPassages(p: { documentId: string }): Passage[];
   /** Opens the reader page at a passage in a new tab (web pages cannot link to extension pages); stores nothing. */
   openReader(p: { documentId: string; passageId?: string }): void;
+  /** The corpus documents that cover a page, best first (`entityCounts`: entity id and times named). */
+  getRelated(p: { text: string; entityCounts: [string, number][] }): RelatedDocumentView[];
+  /** Entities by name or alias and passages by words, for the popup's search box. */
+  search(p: { query: string }): SearchResults;
 }
 
 /** Calls only the extension's own pages (popup, options, reader) may make: they change things. */
@@ -49,6 +54,8 @@ const READ_ONLY: ReadonlySet<Name> = new Set<keyof ContentToBackgroundCalls>([
   'findMentions',
   'getDocumentPassages',
   'openReader',
+  'getRelated',
+  'search',
 ]);
 
 interface Envelope<K extends Name = Name> {

@@ -24,6 +24,8 @@ function handlers(): Handlers & { reimportDefaultCorpus: ReturnType<typeof vi.fn
     findMentions: ({ blocks }) => blocks.map(() => []),
     getDocumentPassages: () => [],
     openReader: () => undefined,
+    getRelated: () => [],
+    search: () => ({ entities: [], passages: [] }),
     reimportDefaultCorpus: vi.fn(async () => status),
   };
 }
@@ -147,7 +149,7 @@ describe('callBackground', () => {
     expectTypeOf(callBackground<'findMentions'>).returns.toEqualTypeOf<Promise<BlockMention[][]>>();
     expectTypeOf(callBackground<'reimportDefaultCorpus'>).returns.toEqualTypeOf<Promise<CorpusStatus>>();
     expectTypeOf<Parameters<typeof callBackground>[0]>().toEqualTypeOf<
-      'getStatus' | 'getEntity' | 'getPassages' | 'getDocument' | 'findMentions' | 'getDocumentPassages' | 'openReader' | 'reimportDefaultCorpus'
+      'getStatus' | 'getEntity' | 'getPassages' | 'getDocument' | 'findMentions' | 'getDocumentPassages' | 'openReader' | 'getRelated' | 'search' | 'reimportDefaultCorpus'
     >();
     // Wrong payloads and unknown names do not compile (checked by tsc, never run).
     const neverRun = (): void => {
