@@ -1,10 +1,41 @@
 import { render } from 'preact';
-import { CorpusStatusView } from '../../components/CorpusStatusView';
+import { Popup, type PopupApi } from '../../components/Popup';
 import { callBackground } from '../../lib/extension/messages';
+import { getSettings, updateSettings } from '../../lib/extension/settings';
+import { switchSite } from '../../lib/extension/sites';
+import { callTab, openOptions, targetTabId } from '../../lib/extension/tabs';
 import './style.css';
 
-const app = document.getElementById('app')!;
-callBackground('getStatus', {}).then(
-  (status) => render(<CorpusStatusView status={status} />, app),
-  (e: unknown) => render(<CorpusStatusView error={e instanceof Error ? e.message : String(e)} />, app),
-);
+const tabId = targetTabId(location.search);
+/** Opened as the toolbar popup (not in a tab with ?tabId=N): it closes once it has sent the reader elsewhere. */
+const done = (): void => {
+  if (!new URLSearchParams(location.search).has('tabId')) window.close();
+};
+const inTab = async <T,>(fn: (id: number) => Promise<T>): Promise<T> => {
+  const id = await tabId;
+  if (id === undefined) throw new Error('Backstory does not run on this page.');
+  return fn(id);
+};
+
+const api: PopupApi = {
+  status: () => callBackground('getStatus', {}),
+  page: () => inTab((id) => callTab(id, 'getPageSummary', {})).catch(() => null),
+  related: (page) =>
+    callBackground('getRelated', { text: page.text, entityCounts: page.entities.map((e) => [e.id, e.count] as [string, number]) }),
+  search: (query) => callBackground('search', { query }),
+  async setSiteEnabled(host, enabled) {
+    await updateSettings(switchSite(await getSettings(), host, enabled));
+    await inTab((id) => callTab(id, 'siteSwitched', { enabled })).catch(() => undefined);
+  },
+  reveal: (entityId) => {
+    void inTab((id) => callTab(id, 'revealEntity', { entityId })).then(done, () => undefined);
+  },
+  openDocument: (documentId, passageId) => {
+    void callBackground('openReader', { documentId, passageId }).then(done);
+  },
+  openOptions: () => {
+    void openOptions().then(done);
+  },
+};
+
+render(<Popup api={api} />, document.getElementById('app')!);
