@@ -1,4 +1,4 @@
-import { normalize } from '../text/normalize';
+import { isWordUnit, normalize } from '../text/normalize';
 import { expandPattern } from './pattern';
 
 /** What the matcher needs to know of one catalog entity. */
@@ -21,15 +21,24 @@ export const enum PatternFlag {
 }
 
 /**
- * A gazetteer compiled into typed arrays: a trie over normalised pattern text, whose edges are
- * sorted by character so a step is a binary search. Plain data, so it can be stored and sent.
+ * A gazetteer compiled into typed arrays: a double-array trie over normalised pattern text.
+ *
+ * Characters are first mapped to a dense alphabet (codes from 2, see `alphabet`). Node s's child by
+ * code a is slot t = base(s) + a, valid when check(t) = s; base and check of slot s sit side by side in `da` (`da[2s]`, `da[2s+1]`), so a step touches one place in memory. The root is
+ * slot 0. A node where patterns end has a child by code 0 whose base is -(k + 1): its patterns are
+ * `outPattern[outStart[k] .. outStart[k+1])`. Plain data, so it can be cloned, sent and stored
+ * (see serializeMatcher).
  */
 export interface CompiledMatcher {
-  /** Per node, where its edges start in `edgeChar`/`edgeChild`; length nodes + 1. */
-  readonly edgeStart: Uint32Array;
-  readonly edgeChar: Uint16Array;
-  readonly edgeChild: Uint32Array;
-  /** Per node, where its patterns start in `outPattern`; length nodes + 1. */
+  /** Base and check of every slot, interleaved. */
+  readonly da: Int32Array;
+  /**
+   * The alphabet: `alphabet[a - 2]` is the normalised character with code a. Characters that are part
+   * of a word come first (codes 2 .. wordCodes + 1), then the others (space, punctuation).
+   * Code 1 stands for any character in no pattern: no node has a child by it.
+   */
+  readonly alphabet: Uint16Array;
+  readonly wordCodes: number;
   readonly outStart: Uint32Array;
   readonly outPattern: Uint32Array;
   /** Per pattern: its entity's index, flags, and the normalised index of its first capital (-1: none). */
@@ -37,27 +46,37 @@ export interface CompiledMatcher {
   readonly patternFlags: Uint8Array;
   readonly patternCapital: Int16Array;
   readonly entityCount: number;
-}
-
-interface BuildNode {
-  edges: Map<number, number>;
-  patterns: number[];
+  /** The longest pattern, in normalised characters. */
+  readonly maxLength: number;
+  /**
+   * A bit set over hashes (see wordHash) of every pattern's first word, as alphabet codes: a text word
+   * whose bit is clear starts no pattern, so the scan does not walk the trie from it.
+   */
+  readonly firstWords: Int32Array;
+  /**
+   * Per UTF-16 code unit of input text, what the scan does with it (see classes() in find.ts):
+   * 0 until first seen, then its alphabet code or a special class. Filled as text is matched.
+   */
+  readonly cls: Uint16Array;
 }
 
 /** Compiles the entities' aliases, context words and blockers into a matcher. */
 export function compileMatcher(entities: readonly MatchableEntity[]): CompiledMatcher {
-  const nodes: BuildNode[] = [{ edges: new Map(), patterns: [] }];
+  const keys: string[] = [];
   const pEntity: number[] = [];
   const pFlags: number[] = [];
   const pCapital: number[] = [];
 
-  const add = (entity: number, pattern: string, flags: number): void => {
+  const add = (entity: number, pattern: string, kind: number): void => {
     for (const literal of expandPattern(pattern)) {
+      // A context word in capitals (US, PM, ISIS) is an acronym: "us" and "pm" say nothing.
+      const letters = literal.replace(/[^\p{L}]/gu, '');
+      const flags = kind & PatternFlag.Context && letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase() ? kind | PatternFlag.Acronym : kind;
       const { text, map } = normalize(literal);
       const key = text.trim();
       if (key === '') continue;
       let capital = -1;
-      if (!(flags & (PatternFlag.Context | PatternFlag.Blocker))) {
+      if (!(flags & PatternFlag.Blocker)) {
         for (let k = 0; k < key.length; k++) {
           const ch = literal[map[k]!]!;
           if (ch !== ch.toLowerCase()) {
@@ -66,23 +85,10 @@ export function compileMatcher(entities: readonly MatchableEntity[]): CompiledMa
           }
         }
       }
-      let node = 0;
-      for (let k = 0; k < key.length; k++) {
-        const c = key.charCodeAt(k);
-        const here = nodes[node]!;
-        let next = here.edges.get(c);
-        if (next === undefined) {
-          next = nodes.length;
-          nodes.push({ edges: new Map(), patterns: [] });
-          here.edges.set(c, next);
-        }
-        node = next;
-      }
-      const id = pEntity.length;
+      keys.push(key);
       pEntity.push(entity);
       pFlags.push(flags);
       pCapital.push(capital);
-      nodes[node]!.patterns.push(id);
     }
   };
 
@@ -94,39 +100,199 @@ export function compileMatcher(entities: readonly MatchableEntity[]): CompiledMa
     for (const b of e.blockers ?? []) add(index, b, PatternFlag.Blocker);
   });
 
-  const edgeStart = new Uint32Array(nodes.length + 1);
-  const outStart = new Uint32Array(nodes.length + 1);
-  let edges = 0;
-  let outs = 0;
-  nodes.forEach((n, i) => {
-    edgeStart[i] = edges;
-    outStart[i] = outs;
-    edges += n.edges.size;
-    outs += n.patterns.length;
-  });
-  edgeStart[nodes.length] = edges;
-  outStart[nodes.length] = outs;
-  const edgeChar = new Uint16Array(edges);
-  const edgeChild = new Uint32Array(edges);
-  const outPattern = new Uint32Array(outs);
-  nodes.forEach((n, i) => {
-    let e = edgeStart[i]!;
-    for (const [c, child] of [...n.edges].sort((a, b) => a[0] - b[0])) {
-      edgeChar[e] = c;
-      edgeChild[e++] = child;
-    }
-    // Mentions before context words before blockers is not needed: all are kept, the finder picks.
-    outPattern.set(n.patterns, outStart[i]!);
-  });
+  const trie = buildDoubleArray(keys);
   return {
-    edgeStart,
-    edgeChar,
-    edgeChild,
-    outStart,
-    outPattern,
+    ...trie,
     patternEntity: Uint32Array.from(pEntity),
     patternFlags: Uint8Array.from(pFlags),
     patternCapital: Int16Array.from(pCapital),
     entityCount: entities.length,
+  };
+}
+
+/** The starting value of wordHash. */
+export const WORD_HASH_SEED = 0x811c9dc5 | 0;
+
+/** One step of the word hash (FNV-1a over alphabet codes): the hash of a word then code `a`. */
+export function wordHash(h: number, a: number): number {
+  return Math.imul(h ^ a, 0x01000193);
+}
+
+/** The bit of `firstWords` for word hash h: the hash's top bits (as many as the set has). */
+export function firstWordBit(firstWords: Int32Array, h: number): number {
+  return h >>> (32 - Math.log2(firstWords.length * 32));
+}
+
+/** The alphabet table for an alphabet list: character → code (from 2), 0 elsewhere. */
+export function alphaTable(alphabet: Uint16Array): Uint16Array {
+  const alpha = new Uint16Array(0x10000);
+  for (let a = 0; a < alphabet.length; a++) alpha[alphabet[a]!] = a + 2;
+  return alpha;
+}
+
+type Trie = Pick<CompiledMatcher, 'da' | 'alphabet' | 'wordCodes' | 'outStart' | 'outPattern' | 'maxLength' | 'cls' | 'firstWords'>;
+
+/** Builds the double array over `keys` (pattern i has key keys[i]; equal keys share a node). */
+function buildDoubleArray(keys: readonly string[]): Trie {
+  // Alphabet: every character of every key, the most frequent first (small codes pack densely).
+  const freq = new Float64Array(0x10000);
+  let maxLength = 0;
+  for (const k of keys) {
+    for (let i = 0; i < k.length; i++) freq[k.charCodeAt(i)]!++;
+    if (k.length > maxLength) maxLength = k.length;
+  }
+  const used: number[] = [];
+  for (let c = 0; c < 0x10000; c++) if (freq[c]! > 0) used.push(c);
+  used.sort((a, b) => Number(isWordUnit(b)) - Number(isWordUnit(a)) || freq[b]! - freq[a]! || a - b);
+  const alphabet = Uint16Array.from(used);
+  const wordCodes = used.filter((c) => isWordUnit(c)).length;
+  const alpha = alphaTable(alphabet);
+  const K = alphabet.length + 1; // the highest code
+
+  // Keys in code-unit order; equal keys grouped into one output list.
+  const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
+  const unique: string[] = [];
+  const outStartList: number[] = [];
+  const outPattern = new Uint32Array(order.length);
+  order.forEach((p, i) => {
+    if (i === 0 || keys[p] !== keys[order[i - 1]!]) {
+      unique.push(keys[p]!);
+      outStartList.push(i);
+    }
+    outPattern[i] = p;
+  });
+  outStartList.push(order.length);
+
+  // First words: about 16 bits per distinct key, a power of two from 2^12 to 2^24 bits.
+  let bits = 12;
+  while (bits < 24 && 1 << bits < unique.length * 16) bits++;
+  const firstWords = new Int32Array((1 << bits) >>> 5);
+  for (const key of unique) {
+    let h = WORD_HASH_SEED;
+    for (let i = 0; i < key.length && isWordUnit(key.charCodeAt(i)); i++) h = wordHash(h, alpha[key.charCodeAt(i)]!);
+    const bit = h >>> (32 - bits);
+    firstWords[bit >>> 5]! |= 1 << (bit & 31);
+  }
+
+  // The double array, with a doubly linked list of free slots (check = -1) to place children fast.
+  let cap = 1024;
+  let da = new Int32Array(2 * cap).fill(-1);
+  let next = new Int32Array(cap);
+  let prev = new Int32Array(cap);
+  const linkFree = (from: number, to: number): void => {
+    for (let s = from; s < to; s++) {
+      next[s] = s + 1 < to ? s + 1 : -1;
+      prev[s] = s - 1 >= from ? s - 1 : -1;
+    }
+  };
+  linkFree(1, cap);
+  let head = 1;
+  let tail = cap - 1;
+  da[1] = -2; // the root's check: no parent (never -1, which means free)
+  const grow = (need: number): void => {
+    let n = cap;
+    while (n <= need) n *= 2;
+    const d = new Int32Array(2 * n).fill(-1);
+    d.set(da);
+    da = d;
+    const nx = new Int32Array(n);
+    nx.set(next);
+    next = nx;
+    const pv = new Int32Array(n);
+    pv.set(prev);
+    prev = pv;
+    linkFree(cap, n);
+    if (tail >= 0) next[tail] = cap;
+    prev[cap] = tail;
+    if (head < 0) head = cap;
+    tail = n - 1;
+    cap = n;
+  };
+  const take = (s: number): void => {
+    const p = prev[s]!;
+    const q = next[s]!;
+    if (p >= 0) next[p] = q;
+    else head = q;
+    if (q >= 0) prev[q] = p;
+    else tail = p;
+  };
+
+  // Depth-first over key ranges: node `slot` stands for keys[lo..hi), which share `depth` characters.
+  const codes = new Int32Array(K + 1);
+  const starts = new Int32Array(K + 2);
+  const stack: number[] = [0, 0, unique.length, 0];
+  while (stack.length) {
+    const depth = stack.pop()!;
+    const hi = stack.pop()!;
+    const lo = stack.pop()!;
+    const slot = stack.pop()!;
+    let n = 0;
+    let i = lo;
+    if (unique[i]!.length === depth) {
+      codes[n] = 0;
+      starts[n++] = i++;
+    }
+    while (i < hi) {
+      const c = unique[i]!.charCodeAt(depth);
+      codes[n] = alpha[c]!;
+      starts[n++] = i;
+      i++;
+      while (i < hi && unique[i]!.charCodeAt(depth) === c) i++;
+    }
+    starts[n] = hi;
+    // Find a base where every child's slot is free: try each free slot for the smallest code.
+    let min = codes[0]!;
+    for (let k = 1; k < n; k++) if (codes[k]! < min) min = codes[k]!;
+    let base = -1;
+    for (let f = head; ; ) {
+      if (f < 0) {
+        const first = cap; // the first new slot: all new slots are free
+        grow(cap + K + 2);
+        f = first;
+      }
+      const b = f - min;
+      if (b >= 0) {
+        if (b + K + 1 >= cap) grow(b + K + 2);
+        let ok = true;
+        for (let k = 0; k < n; k++) {
+          if (da[2 * (b + codes[k]!) + 1] !== -1) {
+            ok = false;
+            break;
+          }
+        }
+        if (ok) {
+          base = b;
+          break;
+        }
+      }
+      f = next[f]!;
+    }
+    da[2 * slot] = base;
+    for (let k = 0; k < n; k++) {
+      const t = base + codes[k]!;
+      take(t);
+      da[2 * t + 1] = slot;
+    }
+    for (let k = n - 1; k >= 0; k--) {
+      const t = base + codes[k]!;
+      if (codes[k] === 0) da[2 * t] = -(starts[k]! + 1);
+      else stack.push(t, starts[k]!, starts[k + 1]!, depth + 1);
+    }
+  }
+  // Trim to the last used slot, plus room for any code past it (so a step never reads out of bounds).
+  let last = cap - 1;
+  while (last > 0 && da[2 * last + 1] === -1) last--;
+  const size = last + K + 2;
+  const out = new Int32Array(2 * size).fill(-1);
+  out.set(da.subarray(0, Math.min(da.length, 2 * size)));
+  return {
+    da: out,
+    alphabet,
+    wordCodes,
+    outStart: Uint32Array.from(outStartList),
+    outPattern,
+    maxLength,
+    firstWords,
+    cls: new Uint16Array(0x10000),
   };
 }

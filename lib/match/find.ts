@@ -1,5 +1,26 @@
-import { isWordUnit, normalize } from '../text/normalize';
+import * as norm from '../text/normalize';
+import * as compiled from './compile';
 import { type CompiledMatcher, PatternFlag } from './compile';
+
+// Module-level copies of what the scan reads per character: where modules are loaded through
+// getters (tsx in Node), an imported binding costs a call on every access; a local const does not.
+const kinds = norm.kinds;
+const fold = norm.fold;
+const kindOf = norm.kindOf;
+const isWordUnit = norm.isWordUnit;
+const afterApostrophe = norm.afterApostrophe;
+const complexFoldOf = norm.complexFoldOf;
+const WORD: number = norm.Kind.Word;
+const SPACE: number = norm.Kind.Space;
+const PUNCT: number = norm.Kind.Punct;
+const APOSTROPHE: number = norm.Kind.Apostrophe;
+const DROP: number = norm.Kind.Drop;
+const UNKNOWN: number = norm.Kind.Unknown;
+const WORD_HASH_SEED = compiled.WORD_HASH_SEED;
+const CONTEXT: number = PatternFlag.Context;
+const WEAK: number = PatternFlag.Weak;
+const ACRONYM: number = PatternFlag.Acronym;
+const BLOCKER: number = PatternFlag.Blocker;
 
 /** A span of the original text (UTF-16 offsets, end exclusive) that names the entity at `entity`. */
 export interface Mention {
@@ -9,22 +30,8 @@ export interface Mention {
   readonly entity: number;
 }
 
-/** How far (in normalised characters) a context word may stand from a weak alias and still confirm it. */
+/** How far (in characters of the original text) a context word may stand from a weak alias and still confirm it. */
 export const CONTEXT_WINDOW = 400;
-
-function step(m: CompiledMatcher, node: number, c: number): number {
-  let lo = m.edgeStart[node]!;
-  let hi = m.edgeStart[node + 1]! - 1;
-  const chars = m.edgeChar;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = chars[mid]!;
-    if (v === c) return m.edgeChild[mid]!;
-    if (v < c) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
 
 const isUpper = (ch: string): boolean => ch !== ch.toLowerCase();
 const isLower = (ch: string): boolean => ch !== ch.toUpperCase();
@@ -32,8 +39,8 @@ const isLower = (ch: string): boolean => ch !== ch.toUpperCase();
 /** True when the letters around [start, end) of `input` are all capitals (a headline, a shout). */
 function inCapitals(input: string, start: number, end: number): boolean {
   let letters = 0;
-  const scan = (from: number, to: number): boolean => {
-    for (let k = from; k < to; k++) {
+  const scan = (from: number, to: number, step: number): boolean => {
+    for (let k = from; k !== to; k += step) {
       const ch = input[k]!;
       if (ch === '\n') break;
       if (isLower(ch)) return false;
@@ -41,110 +48,310 @@ function inCapitals(input: string, start: number, end: number): boolean {
     }
     return true;
   };
-  const before = Math.max(0, start - 30);
-  return scan(before, start) && scan(end, Math.min(input.length, end + 30)) && letters >= 4;
+  return scan(start - 1, Math.max(0, start - 30) - 1, -1) && scan(end, Math.min(input.length, end + 30), 1) && letters >= 4;
 }
 
-function acceptable(m: CompiledMatcher, p: number, input: string, map: Uint32Array, i: number, j: number): boolean {
+/** Whether pattern p, found at raw [start, end) whose normalised characters came from `rawOf`, may count. */
+function acceptable(m: CompiledMatcher, p: number, input: string, rawOf: Int32Array, start: number, end: number): boolean {
   const flags = m.patternFlags[p]!;
-  if (flags & PatternFlag.Blocker) return true;
-  const start = map[i]!;
-  const end = map[j - 1]! + 1;
-  if (flags & PatternFlag.Acronym) {
+  if (flags & BLOCKER) return true;
+  if (flags & ACRONYM) {
     for (let k = start; k < end; k++) if (isLower(input[k]!)) return false;
   } else {
     const capital = m.patternCapital[p]!;
-    if (capital >= 0 && !isUpper(input[map[i + capital]!]!)) return false;
+    if (capital >= 0 && !isUpper(input[rawOf[capital]!]!)) return false;
   }
   // In a line of capitals, case says nothing: weak aliases there are not trusted.
-  if (flags & PatternFlag.Weak && inCapitals(input, start, end)) return false;
+  if (flags & WEAK && !(flags & CONTEXT) && inCapitals(input, start, end)) return false;
   return true;
 }
 
-interface Candidate {
-  i: number;
-  j: number;
-  patterns: number[];
+/** Special classes of code units, above every alphabet code (K = the highest code). */
+const enum Special {
+  Space = 1,
+  Punct = 2,
+  Apostrophe = 3,
+  Drop = 4,
+  Complex = 5,
+}
+
+/**
+ * Classifies code unit `c` for matcher `m` and caches it in `m.cls`: its alphabet code (1: a word
+ * character in no pattern), or K + Special.X. Alphabet codes of word characters come first, so
+ * "is part of a word" is `cls <= wordCodes + 1`.
+ */
+function classify(m: CompiledMatcher, c: number): number {
+  const K = m.alphabet.length + 1;
+  let k = kinds[c]!;
+  if (k === UNKNOWN) k = kindOf(c);
+  let v: number;
+  if (k === WORD || k === PUNCT) {
+    const f = fold[c]!;
+    const a = m.alphabet.indexOf(f);
+    v = a >= 0 ? a + 2 : k === WORD ? 1 : K + Special.Punct;
+  } else if (k === SPACE) v = K + Special.Space;
+  else if (k === APOSTROPHE) v = K + Special.Apostrophe;
+  else if (k === DROP) v = K + Special.Drop;
+  else v = K + Special.Complex;
+  m.cls[c] = v;
+  return v;
+}
+
+/** What one findMentions call collects: candidates, their patterns, context words. */
+interface Scan {
+  readonly rawOf: Int32Array;
+  /** Quads: start, end, first pattern, end of patterns (in `pats`). */
+  readonly cands: number[];
+  readonly pats: number[];
+  /** Pairs: entity, start. */
+  readonly contexts: number[];
+}
+
+/**
+ * Walks the trie from the word that starts at `i` for as long as the normalised text follows it,
+ * records context words on the way and the longest acceptable candidate; returns its end, or -1.
+ */
+function walk(m: CompiledMatcher, input: string, i: number, scan: Scan): number {
+  const n = input.length;
+  const da = m.da;
+  const cls = m.cls;
+  const K = m.alphabet.length + 1;
+  const lastWord = m.wordCodes + 1;
+  const space = m.alphabet.indexOf(0x20) + 2 || 1; // the code of a space (1: no pattern has one)
+  const cSpace = K + Special.Space;
+  const cPunct = K + Special.Punct;
+  const cApostrophe = K + Special.Apostrophe;
+  const cDrop = K + Special.Drop;
+  const rawOf = scan.rawOf;
+  const pats = scan.pats;
+  let node = 0;
+  let depth = 0;
+  let pos = i;
+  let lastSpace = false;
+  let prevW = true;
+  let pend = '';
+  let pendAt = 0;
+  let bestEnd = -1;
+  const walkPats = pats.length;
+  for (;;) {
+    let x: number; // the next normalised character's code; -1 at the end of the text
+    let xraw: number;
+    let wx: boolean;
+    if (pos < n && pendAt >= pend.length) {
+      const c2 = input.charCodeAt(pos);
+      x = cls[c2]!;
+      if (x === 0) x = classify(m, c2);
+      if (x <= lastWord) {
+        xraw = pos++;
+        wx = true;
+        lastSpace = false;
+      } else {
+        if (x === cSpace) {
+          if (lastSpace) {
+            pos++;
+            continue;
+          }
+          x = space;
+          lastSpace = true;
+        } else if (x <= K) {
+          lastSpace = false; // punctuation some pattern has
+        } else if (x === cPunct) {
+          x = 1;
+          lastSpace = false;
+        } else if (x === cApostrophe) {
+          pos = afterApostrophe(input, pos);
+          continue;
+        } else if (x === cDrop) {
+          pos++;
+          continue;
+        } else {
+          pend = complexFoldOf(c2);
+          pendAt = 0;
+          pos++;
+          continue;
+        }
+        xraw = pos++;
+        wx = false;
+      }
+    } else if (pendAt < pend.length) {
+      const f = pend.charCodeAt(pendAt++);
+      x = cls[f]!;
+      if (x === 0) x = classify(m, f);
+      wx = x <= lastWord;
+      if (x > K) x = x === cSpace ? space : 1;
+      xraw = pos - 1;
+      lastSpace = false;
+    } else {
+      x = -1;
+      xraw = n;
+      wx = false;
+    }
+    // A word boundary after `depth` characters: the patterns that end here are candidates.
+    if (depth > 0 && (!prevW || !wx)) {
+      const t = da[2 * node]!;
+      if (da[2 * t + 1] === node && candidates(m, input, -da[2 * t]! - 1, depth, walkPats, scan)) bestEnd = rawOf[depth - 1]! + 1;
+    }
+    if (x < 0) break;
+    const t = da[2 * node]! + x;
+    if (da[2 * t + 1] !== node) break;
+    node = t;
+    rawOf[depth++] = xraw;
+    prevW = wx;
+  }
+  if (bestEnd >= 0) scan.cands.push(i, bestEnd, walkPats, pats.length);
+  return bestEnd;
+}
+
+/**
+ * Takes the patterns of output list `out`, found over the walk's first `depth` characters: records
+ * context words, and when some alias or blocker is acceptable there, makes them the walk's best
+ * candidate (replacing shorter ones from `walkPats` on). Returns whether it did.
+ */
+function candidates(m: CompiledMatcher, input: string, out: number, depth: number, walkPats: number, scan: Scan): boolean {
+  const start = scan.rawOf[0]!;
+  const end = scan.rawOf[depth - 1]! + 1;
+  const pats = scan.pats;
+  let found = false;
+  for (let o = m.outStart[out]!, o1 = m.outStart[out + 1]!; o < o1; o++) {
+    const p = m.outPattern[o]!;
+    if (!acceptable(m, p, input, scan.rawOf, start, end)) continue;
+    if (m.patternFlags[p]! & CONTEXT) {
+      scan.contexts.push(m.patternEntity[p]!, start);
+      continue;
+    }
+    if (!found) {
+      pats.length = walkPats;
+      found = true;
+    }
+    pats.push(p);
+  }
+  return found;
 }
 
 /**
  * Finds the mentions in `input`: leftmost, longest, never overlapping, on word boundaries in any
  * script, after normalisation. A weak alias counts only where the same text also names its entity
  * by a strong alias, or where one of the entity's context words stands within CONTEXT_WINDOW.
+ *
+ * One pass over the text, normalising on the fly: each code unit's class (`m.cls`) is its code in
+ * the trie's alphabet. The pass hashes each word as it goes; only a word whose hash is among the
+ * patterns' first words (`m.firstWords`) is walked in the double-array trie.
  */
 export function findMentions(m: CompiledMatcher, input: string): Mention[] {
-  const { text, map } = normalize(input);
-  const n = text.length;
-  const candidates: Candidate[] = [];
-  const contextAt: number[] = []; // pairs: entity, position
+  const n = input.length;
+  const cls = m.cls;
+  const firstWords = m.firstWords;
+  const shift = 32 - Math.log2(firstWords.length * 32);
+  const K = m.alphabet.length + 1;
+  const lastWord = m.wordCodes + 1; // codes 1 .. lastWord are word characters
+  const cApostrophe = K + Special.Apostrophe;
+  const cDrop = K + Special.Drop;
+  const cComplex = K + Special.Complex;
+  const scan: Scan = { rawOf: new Int32Array(m.maxLength + 1), cands: [], pats: [], contexts: [] };
+
   let i = 0;
+  let wordStart = -1; // where the current word started; -1 between words
+  let h = 0; // the current word's hash so far
+  let force = false; // the word holds a character that folds to several: walk it whatever its hash
   while (i < n) {
-    if (!isWordUnit(text.charCodeAt(i))) {
+    const c = input.charCodeAt(i);
+    let a = cls[c]!;
+    if (a === 0) a = classify(m, c);
+    if (a <= lastWord) {
+      if (wordStart < 0) {
+        wordStart = i;
+        h = WORD_HASH_SEED;
+      }
+      h = Math.imul(h ^ a, 0x01000193);
       i++;
       continue;
     }
-    let node = 0;
-    let j = i;
-    let best: Candidate | undefined;
-    while (j < n) {
-      node = step(m, node, text.charCodeAt(j));
-      if (node < 0) break;
-      j++;
-      const o0 = m.outStart[node]!;
-      const o1 = m.outStart[node + 1]!;
-      if (o0 === o1) continue;
-      if (j < n && isWordUnit(text.charCodeAt(j)) && isWordUnit(text.charCodeAt(j - 1))) continue;
-      let found: number[] | undefined;
-      for (let o = o0; o < o1; o++) {
-        const p = m.outPattern[o]!;
-        if (m.patternFlags[p]! & PatternFlag.Context) {
-          contextAt.push(m.patternEntity[p]!, i);
-        } else if (acceptable(m, p, input, map, i, j)) {
-          (found ??= []).push(p);
+    if (a === cApostrophe) {
+      i = afterApostrophe(input, i);
+      continue;
+    }
+    if (a === cDrop) {
+      i++;
+      continue;
+    }
+    if (a === cComplex && isWordUnit(complexFoldOf(c).charCodeAt(0))) {
+      if (wordStart < 0) wordStart = i;
+      force = true;
+      i++;
+      continue;
+    }
+    // Anything else ends the word: walk from its start if it may start a pattern.
+    if (wordStart >= 0) {
+      const bit = h >>> shift;
+      if (force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1) {
+        const end = walk(m, input, wordStart, scan);
+        if (end > i) {
+          i = end;
+          wordStart = -1;
+          force = false;
+          continue;
         }
       }
-      if (found) best = { i, j, patterns: found };
+      wordStart = -1;
+      force = false;
     }
-    if (best) {
-      candidates.push(best);
-      i = best.j;
-    } else {
-      while (i < n && isWordUnit(text.charCodeAt(i))) i++;
-    }
+    i++;
   }
-  return resolve(m, candidates, contextAt, map);
+  if (wordStart >= 0) {
+    const bit = h >>> shift;
+    if (force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1) walk(m, input, wordStart, scan);
+  }
+  return resolve(m, scan.cands, scan.pats, scan.contexts);
 }
 
-function resolve(m: CompiledMatcher, candidates: Candidate[], contextAt: number[], map: Uint32Array): Mention[] {
-  const strong = new Set<number>();
-  for (const c of candidates) {
-    for (const p of c.patterns) {
-      if (!(m.patternFlags[p]! & (PatternFlag.Weak | PatternFlag.Blocker))) strong.add(m.patternEntity[p]!);
+/** Chooses each candidate's entity: a strong alias first; a weak one only with its entity confirmed. */
+function resolve(m: CompiledMatcher, cands: number[], pats: number[], contexts: number[]): Mention[] {
+  const flagsOf = m.patternFlags;
+  const entityOf = m.patternEntity;
+  const strong = new Uint8Array(m.entityCount);
+  for (let c = 0; c < cands.length; c += 4) {
+    for (let q = cands[c + 2]!; q < cands[c + 3]!; q++) {
+      const p = pats[q]!;
+      if (!(flagsOf[p]! & (WEAK | BLOCKER))) strong[entityOf[p]!] = 1;
     }
   }
+  // Context positions grouped by entity (each group in text order) for a binary search.
+  const ctxStart = new Int32Array(m.entityCount + 1);
+  for (let k = 0; k < contexts.length; k += 2) ctxStart[contexts[k]! + 1]!++;
+  for (let e = 0; e < m.entityCount; e++) ctxStart[e + 1]! += ctxStart[e]!;
+  const ctxPos = new Int32Array(contexts.length / 2);
+  const fill = ctxStart.slice(0, m.entityCount);
+  for (let k = 0; k < contexts.length; k += 2) ctxPos[fill[contexts[k]!]!++] = contexts[k + 1]!;
   const nearContext = (entity: number, at: number): boolean => {
-    for (let k = 0; k < contextAt.length; k += 2) {
-      if (contextAt[k] === entity && Math.abs(contextAt[k + 1]! - at) <= CONTEXT_WINDOW) return true;
+    let lo = ctxStart[entity]!;
+    let hi = ctxStart[entity + 1]!;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (ctxPos[mid]! < at - CONTEXT_WINDOW) lo = mid + 1;
+      else hi = mid;
     }
-    return false;
+    return lo < ctxStart[entity + 1]! && ctxPos[lo]! <= at + CONTEXT_WINDOW;
   };
+
   const mentions: Mention[] = [];
-  for (const c of candidates) {
+  for (let c = 0; c < cands.length; c += 4) {
+    const start = cands[c]!;
     let chosen = -1;
     let strongChoice = false;
     let blocked = false;
-    for (const p of c.patterns) {
-      const flags = m.patternFlags[p]!;
-      const e = m.patternEntity[p]!;
-      if (flags & PatternFlag.Blocker) blocked = true;
-      else if (!(flags & PatternFlag.Weak)) {
+    for (let q = cands[c + 2]!; q < cands[c + 3]!; q++) {
+      const p = pats[q]!;
+      const flags = flagsOf[p]!;
+      const e = entityOf[p]!;
+      if (flags & BLOCKER) blocked = true;
+      else if (!(flags & WEAK)) {
         chosen = e;
         strongChoice = true;
         break;
-      } else if (chosen < 0 && (strong.has(e) || nearContext(e, c.i))) chosen = e;
+      } else if (chosen < 0 && (strong[e] === 1 || nearContext(e, start))) chosen = e;
     }
     if (blocked && !strongChoice) continue;
-    if (chosen >= 0) mentions.push({ start: map[c.i]!, end: map[c.j - 1]! + 1, entity: chosen });
+    if (chosen >= 0) mentions.push({ start, end: cands[c + 1]!, entity: chosen });
   }
   return mentions;
 }

@@ -21,20 +21,27 @@ export interface NormalizedText {
 
 const SPACE = 0x20;
 
-/** Kinds of input character; one byte each, computed once per code unit and cached. */
-const enum Kind {
+/**
+ * Kinds of input character; one byte each, computed once per code unit and cached. Exported (with
+ * the tables below) so the matcher can normalise on the fly inside its scan, with no copy of the text.
+ */
+export const enum Kind {
   Unknown = 0,
-  /** ASCII or a character that folds to exactly itself or one lower-case unit: see `fold`. */
-  Simple = 1,
+  /** Folds to exactly one unit (itself or its lower case, see `fold`) that is part of a word. */
+  Word = 1,
   Apostrophe = 2,
   Space = 3,
   Drop = 4,
   /** Folds to a string of another length (NFD leftovers, ligatures): see `complexFold`. */
   Complex = 5,
+  /** Folds to exactly one unit that is not part of a word (punctuation, symbols). */
+  Punct = 6,
 }
 
-const kinds = new Uint8Array(0x10000);
-const fold = new Uint16Array(0x10000);
+/** `kinds[c]`: the Kind of code unit c, or Kind.Unknown until `kindOf(c)` has classified it. */
+export const kinds = new Uint8Array(0x10000);
+/** `fold[c]`: what a Word or Punct code unit c folds to. */
+export const fold = new Uint16Array(0x10000);
 const complexFold = new Map<number, string>();
 
 const APOSTROPHES = "'’‘ʼʿʾ`´′‛";
@@ -53,7 +60,7 @@ function classify(code: number): Kind {
   if (DROPS.includes(ch)) return Kind.Drop;
   if (code >= 0xd800 && code <= 0xdfff) {
     fold[code] = code; // surrogate halves pass through unchanged
-    return Kind.Simple;
+    return Kind.Word;
   }
   const arabic = ARABIC[ch];
   let out = arabic ?? ch.normalize('NFD').replace(MARK, '').toLowerCase();
@@ -63,17 +70,14 @@ function classify(code: number): Kind {
   if (APOSTROPHES.includes(out)) return Kind.Apostrophe;
   if (out.length === 1) {
     fold[code] = out.charCodeAt(0);
-    return Kind.Simple;
+    return isWordUnit(fold[code]) ? Kind.Word : Kind.Punct;
   }
   complexFold.set(code, out);
   return Kind.Complex;
 }
 
-for (let c = 0; c < 128; c++) {
-  kinds[c] = classify(c);
-}
-
-function kindOf(code: number): Kind {
+/** The Kind of code unit `code`, classifying and caching it on first sight. */
+export function kindOf(code: number): Kind {
   let k = kinds[code] as Kind;
   if (k === Kind.Unknown) {
     k = classify(code);
@@ -95,6 +99,34 @@ export function isWordUnit(code: number): boolean {
   return w === 1;
 }
 
+for (let c = 0; c < 128; c++) {
+  kinds[c] = classify(c);
+}
+
+/** What a Complex code unit folds to (two or more units, or one that differs in length from its source). */
+export function complexFoldOf(code: number): string {
+  return complexFold.get(code)!;
+}
+
+/**
+ * Where reading resumes after the apostrophe at `i` of `input`: after its "s" when the two are a
+ * possessive ('s at the end of a word, dropped with it), else just after the apostrophe. Invisible
+ * characters (soft hyphens, zero-width spaces, lone accents) between them change nothing.
+ */
+export function afterApostrophe(input: string, i: number): number {
+  const n = input.length;
+  let b = i - 1;
+  while (b >= 0 && kindOf(input.charCodeAt(b)) === Kind.Drop) b--;
+  if (b < 0 || !isWordUnit(input.charCodeAt(b))) return i + 1;
+  let s = i + 1;
+  while (s < n && kindOf(input.charCodeAt(s)) === Kind.Drop) s++;
+  const ch = input.charCodeAt(s);
+  if (ch !== 0x73 && ch !== 0x53) return i + 1;
+  let a = s + 1;
+  while (a < n && kindOf(input.charCodeAt(a)) === Kind.Drop) a++;
+  return a < n && isWordUnit(input.charCodeAt(a)) ? i + 1 : s + 1;
+}
+
 /** Normalises `input` for matching (see the module comment) and keeps the offset map. */
 export function normalize(input: string): NormalizedText {
   const n = input.length;
@@ -106,7 +138,7 @@ export function normalize(input: string): NormalizedText {
   for (let i = 0; i < n; i++) {
     const code = input.charCodeAt(i);
     const kind = code < 128 ? (kinds[code] as Kind) : kindOf(code);
-    if (kind === Kind.Simple) {
+    if (kind === Kind.Word || kind === Kind.Punct) {
       if (len >= outBuf.length) [outBuf, map] = grow(outBuf, map);
       outBuf[len] = fold[code]!;
       map[len++] = i;
@@ -120,8 +152,7 @@ export function normalize(input: string): NormalizedText {
       }
     } else if (kind === Kind.Apostrophe) {
       // A possessive ('s at a word's end) goes with its apostrophe.
-      const next = input.charCodeAt(i + 1);
-      if ((next === 0x73 || next === 0x53) && !isWordUnit(input.charCodeAt(i + 2) || SPACE) && i > 0 && isWordUnit(input.charCodeAt(i - 1))) i++;
+      i = afterApostrophe(input, i) - 1;
     } else if (kind === Kind.Complex) {
       const s = complexFold.get(code)!;
       for (let j = 0; j < s.length; j++) {

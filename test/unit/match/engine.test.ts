@@ -1,0 +1,160 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Catalog } from '../../../lib/corpus/schema';
+import { compileMatcher, type CompiledMatcher, type MatchableEntity } from '../../../lib/match/compile';
+import { findMentions } from '../../../lib/match/find';
+import { loadMatcher, serializeMatcher, storedSize } from '../../../lib/match/store';
+import { normalizeKey } from '../../../lib/text/normalize';
+import { seedCatalog } from '../seed';
+import { naiveMentions } from './oracle';
+
+let catalog: Catalog;
+let seed: CompiledMatcher;
+
+beforeAll(async () => {
+  catalog = await seedCatalog();
+  seed = compileMatcher(catalog.entities);
+});
+
+/** A small catalog that exercises every kind of pattern, with overlapping prefixes. */
+const HAND: MatchableEntity[] = [
+  { aliases: [{ text: 'Popular Mobilization Forces' }, { text: 'Popular Mobilization' }, { text: 'PMF', acronym: true }] },
+  { aliases: [{ text: 'Badr Organization' }, { text: 'Badr', weak: true }], context: ['militia', 'US'], blockers: ['Battle of Badr'] },
+  { aliases: [{ text: "Asa'ib Ahl al-Haq" }, { text: 'Ahl al-Haq' }, { text: 'AAH', acronym: true }] },
+  { aliases: [{ text: 'Haider al-Abadi' }, { text: 'al-Abadi' }, { text: 'Abadi', weak: true }, { text: 'حيدر العبادي' }], context: ['Iraq'] },
+  { aliases: [{ text: 'U.S.', acronym: true }, { text: 'United States' }] },
+  { aliases: [{ text: 'Ḥashd al-Shaʿbī' }, { text: 'Straße' }] },
+  { aliases: [{ text: '[the] offensive to (retake|recapture) Tikrit' }, { text: 'Tikrit' }] },
+];
+const WORDS = [
+  'Popular', 'Mobilization', 'Forces', 'PMF', 'pmf', 'Badr', 'Organization', 'Battle', 'of', 'militia', 'US', 'us', "Asa'ib", 'Asa’ib',
+  'Asaʿib', 'Asaib', 'Ahl', 'al-Haq', 'al‑Haq', 'AAH', 'Aah', 'Haider', 'al-Abadi', 'Abadi', 'Abadi’s', "Abadi's", 'Iraq', 'حيدر', 'العبادي',
+  'الْعَبَّادِي', 'U.S.', 'U.S.A', 'United', 'States', 'Ḥashd', 'Hashd', 'al-Shaabi', 'al-Shaʿbī', 'Straße', 'STRASSE', 'strasse', 'the',
+  'offensive', 'to', 'retake', 'recapture', 'Tikrit', 'TIKRIT', 'WHAT', 'IS', 'NEXT',
+];
+const GLUE = [' ', ' ', ' ', '  ', '\n', '\u00a0', '-', '\u2011', ', ', '. ', "'", '’', '\u00ad', '', 'ـ', '\u0301'];
+
+/** Texts made of the hand catalog's words, variants and look-alikes, with any glue between them. */
+const texts = fc
+  .array(fc.tuple(fc.constantFrom(...WORDS), fc.constantFrom(...GLUE)), { maxLength: 16 })
+  .map((parts) => parts.map(([w, g]) => w + g).join(''));
+
+describe('the compiled matcher finds exactly what the naive matcher finds', () => {
+  it('on the hand-made catalog', () => {
+    const m = compileMatcher(HAND);
+    fc.assert(
+      fc.property(texts, (text) => {
+        expect(findMentions(m, text)).toEqual(naiveMentions(HAND, text));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('on the seed catalog, with arbitrary code units mixed in', () => {
+    const any = fc.oneof(
+      texts,
+      fc.string({ unit: 'binary', maxLength: 40 }),
+      fc.array(fc.oneof(fc.constantFrom(...WORDS), fc.string({ maxLength: 3, unit: 'binary' })), { maxLength: 12 }).map((w) => w.join(' ')),
+    );
+    fc.assert(
+      fc.property(any, (text) => {
+        expect(findMentions(seed, text)).toEqual(naiveMentions(catalog.entities, text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('matching is invariant under the normalisations it claims', () => {
+  /** Rewrites `text` with look-alikes the normaliser folds: other apostrophes, dashes, spaces, invisible marks. */
+  const variant = (text: string, choice: number[]): string => {
+    let k = 0;
+    const pick = <T>(list: readonly T[]): T => list[(choice[k++ % choice.length] ?? 0) % list.length]!;
+    return [...text]
+      .map((ch) => {
+        if ("'’ʼʿ`".includes(ch)) return pick(["'", '’', 'ʼ', 'ʿ', '`']);
+        if (ch === '-') return pick(['-', '\u2011', '\u2010', '\u2013', '\u2014', ' ']);
+        if (ch === ' ') return pick([' ', '  ', '\u00a0', '\n', ' \r\n ']);
+        if (/\p{L}/u.test(ch)) return ch + pick(['', '', '', '\u00ad', '\u200b', '\u0301']);
+        return ch;
+      })
+      .join('');
+  };
+
+  it('finds the same entities, each span normalising to the same words', () => {
+    const m = compileMatcher(HAND);
+    fc.assert(
+      fc.property(texts, fc.array(fc.nat(50), { minLength: 1, maxLength: 10 }), (text, choice) => {
+        const other = variant(text, choice);
+        const a = findMentions(m, text);
+        const b = findMentions(m, other);
+        expect(b.map((x) => x.entity)).toEqual(a.map((x) => x.entity));
+        a.forEach((x, k) => expect(normalizeKey(other.slice(b[k]!.start, b[k]!.end))).toBe(normalizeKey(text.slice(x.start, x.end))));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('every mention starts and ends on a character the name is made of', () => {
+    const m = compileMatcher(HAND);
+    fc.assert(
+      fc.property(texts, (text) => {
+        for (const x of findMentions(m, text)) {
+          expect(/[\p{L}\p{N}.]/u.test(text[x.start]!)).toBe(true);
+          expect(/[\p{L}\p{N}.]/u.test(text[x.end - 1]!)).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('serializeMatcher and loadMatcher', () => {
+  const text = 'Lloyd Austin met al-Abadi in Baghdad; Austin said the PMF and Asa’ib Ahl al-Haq would stay. حيدر العبادي';
+
+  it('round-trips: the loaded matcher finds what the compiled one finds', () => {
+    const bytes = serializeMatcher(seed);
+    expect(bytes.byteLength).toBe(storedSize(seed));
+    const loaded = loadMatcher(bytes);
+    expect(findMentions(loaded, text)).toEqual(findMentions(seed, text));
+    expect(findMentions(loaded, text).length).toBeGreaterThanOrEqual(7);
+  });
+
+  it('loads from bytes that are not 4-byte aligned (a slice of a larger buffer)', () => {
+    const bytes = serializeMatcher(seed);
+    const padded = new Uint8Array(bytes.byteLength + 3);
+    padded.set(bytes, 3);
+    expect(findMentions(loadMatcher(padded.subarray(3)), text)).toEqual(findMentions(seed, text));
+  });
+
+  it.each<[string, (b: Uint8Array) => Uint8Array, RegExp]>([
+    ['empty bytes', () => new Uint8Array(0), /too short/],
+    ['another file', (b) => Object.assign(b.slice(), { 0: 0x7b }), /"BSM1" mark is missing/],
+    ['a later format', (b) => Object.assign(b.slice(), { 4: 9 }), /format 9/],
+    ['cut short', (b) => b.slice(0, b.byteLength - 40), /cut short/],
+  ])('refuses %s with one clear sentence', (_, damage, message) => {
+    expect(() => loadMatcher(damage(serializeMatcher(seed)))).toThrow(message);
+  });
+});
+
+describe('rules, with the seed catalog', () => {
+  const named = (text: string): [string, string][] =>
+    findMentions(seed, text).map((m) => [text.slice(m.start, m.end), catalog.entities[m.entity]!.id]);
+
+  it.each<[string, [string, string][]]>([
+    // a capitalised phrase is not matched in a line of capitals unless it is an acronym
+    ['WHAT IS NEXT', []],
+    ['WHAT IS NEXT FOR ISIS', [['ISIS', 'islamic-state']]],
+    ['THE PMF AND BADR', [['PMF', 'popular-mobilization-forces']]],
+    // Arabic script, with its usual variants
+    ['قال حيدر العبادي', [['حيدر العبادي', 'haider-al-abadi']]],
+    ['قال حيدر العَبادي', [['حيدر العَبادي', 'haider-al-abadi']]],
+    ['قال حيدر العبـــادي', [['حيدر العبـــادي', 'haider-al-abadi']]],
+    ['إيران', [['إيران', 'iran']]],
+    ['ايران', [['ايران', 'iran']]],
+    // context words in capitals are acronyms: "us" is not the United States
+    ['Austin told us', []],
+  ])('%j', (text, expected) => {
+    expect(named(text)).toEqual(expected);
+  });
+});
