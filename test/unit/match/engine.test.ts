@@ -154,6 +154,21 @@ describe('rules, with the seed catalog', () => {
     ['ايران', [['ايران', 'iran']]],
     // context words in capitals are acronyms: "us" is not the United States
     ['Austin told us', []],
+    // blockers: phrases that contain a weak alias but name someone or something else
+    ['Elizabeth Warren said the Pentagon was wrong.', [['Pentagon', 'pentagon']]],
+    ['He flew to Austin, Texas, to meet Lloyd Austin.', [['Lloyd Austin', 'lloyd-austin']]],
+    ['the Battle of Badr and the Badr militia', [['Badr', 'badr-organization']]],
+    ['Al-Quds is Jerusalem; the Quds Force commander', [['Quds Force', 'quds-force']]],
+    ['the Maliki school of law in Iraq', [['Iraq', 'iraq']]],
+    ['the Washington Post reported that Washington and the Pentagon', [['Washington', 'united-states'], ['Pentagon', 'pentagon']]],
+    ['Donald Trump Jr. said', []],
+    ['the European Parliament and the Iraqi parliament', [['Iraqi parliament', 'iraqi-parliament']]],
+    // events are phrases
+    ['the January 2020 strike that killed Soleimani', [['January 2020 strike that killed Soleimani', 'soleimani-strike-2020']]],
+    ['the offensive to retake Tikrit', [['offensive to retake Tikrit', 'tikrit-offensive-2015']]],
+    ['the 12-day war with Iran', [['12-day war with Iran', 'twelve-day-war']]],
+    ['after the fall of Ramadi', [['fall of Ramadi', 'fall-of-ramadi-2015']]],
+    ['the Tikrit offensive', [['Tikrit offensive', 'tikrit-offensive-2015']]],
   ])('%j', (text, expected) => {
     expect(named(text)).toEqual(expected);
   });
