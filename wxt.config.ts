@@ -16,8 +16,16 @@ export default defineConfig({
     name: 'Backstory',
     description:
       'Marks the people, armed groups and events your news corpus knows on any page, and quotes what the corpus says about them.',
-    // The content script needs no host permission of its own; 'storage' keeps settings.
-    permissions: ['storage'],
+    // The content script needs no host permission of its own; 'storage' keeps settings; 'alarms'
+    // schedules sync checks.
+    permissions: ['storage', 'alarms'],
+    // Sync fetches from a source the reader adds in options: its origin is asked for at that moment
+    // (permissions.request from the click that adds it), never at install. Without it the source must
+    // send CORS headers. MV3 names these optional_host_permissions; Firefox's MV2 build takes origins
+    // in optional_permissions.
+    ...(browser === 'firefox'
+      ? { optional_permissions: ['http://*/*', 'https://*/*'] }
+      : { optional_host_permissions: ['http://*/*', 'https://*/*'] }),
     icons: { 16: 'icon/16.png', 32: 'icon/32.png', 48: 'icon/48.png', 96: 'icon/96.png', 128: 'icon/128.png' },
     action: { default_title: 'Backstory' },
     // Keyboard access to the hover card; needs no permission (changeable in the browser's shortcuts page).

@@ -10,6 +10,18 @@ import { forwardCardCommand, openReaderTab } from '../lib/extension/card-command
 import { handleCalls } from '../lib/extension/messages';
 import { onInstalled } from '../lib/extension/lifecycle';
 import { findMentionsInBlocks } from '../lib/match/blocks';
+import {
+  getSyncSettings,
+  getSyncStatus,
+  onSyncAlarm,
+  scheduleSyncAlarm,
+  setSyncSettings,
+  setSyncStatus,
+} from '../lib/extension/sync-state';
+import { createSyncController, type SyncSettings } from '../lib/sync/controller';
+import { importBundleFile } from '../lib/sync/import-file';
+import { DEFAULT_INTERVAL_MINUTES } from '../lib/sync/schedule';
+import { checkSource, type SyncSource } from '../lib/sync/sync';
 
 export default defineBackground(() => {
   const corpus = createCorpusService({
@@ -20,8 +32,34 @@ export default defineBackground(() => {
 
   const coverage = createCoverageService(() => corpus.reader());
 
+  // Sync: a newsroom's build may bake a source in (WXT_BACKSTORY_SYNC_URL and _KEY at build time);
+  // otherwise there is none until the reader adds one in options.
+  const env = import.meta.env as Record<string, string | undefined>;
+  const builtIn: SyncSource | null =
+    env.WXT_BACKSTORY_SYNC_URL && env.WXT_BACKSTORY_SYNC_KEY ? { manifestUrl: env.WXT_BACKSTORY_SYNC_URL, publicKey: env.WXT_BACKSTORY_SYNC_KEY } : null;
+  const syncDefaults: SyncSettings = { source: builtIn, intervalMinutes: Number(env.WXT_BACKSTORY_SYNC_MINUTES) || DEFAULT_INTERVAL_MINUTES };
+  const sync = createSyncController({
+    settings: () => getSyncSettings(syncDefaults),
+    lastStatus: getSyncStatus,
+    saveStatus: setSyncStatus,
+    store: () => corpus.store(),
+    corpusChanged: async () => void (await corpus.corpusChanged()),
+    schedule: scheduleSyncAlarm,
+    fetch: (url, init) => fetch(url, init),
+  });
+  const statusWithSync = async () => {
+    const [status, last] = await Promise.all([corpus.status(), getSyncStatus()]);
+    return last ? { ...status, sync: last } : status;
+  };
+  const syncView = async () => {
+    const status = await getSyncStatus();
+    return { ...(await getSyncSettings(syncDefaults)), builtIn, ...(status ? { status } : {}) };
+  };
+  onSyncAlarm(() => void sync.syncNow());
+  void sync.start();
+
   handleCalls({
-    getStatus: () => corpus.status(),
+    getStatus: () => statusWithSync(),
     getEntity: async ({ id }) => (await (await corpus.reader()).getEntity(id)) ?? null,
     getPassages: async ({ entityId, limit }) => (await corpus.reader()).getPassagesOfEntity(entityId, limit),
     getDocument: async ({ id }) => (await (await corpus.reader()).getDocument(id)) ?? null,
@@ -36,6 +74,26 @@ export default defineBackground(() => {
     getDocumentPassages: async ({ documentId }) => (await corpus.reader()).getPassagesOfDocument(documentId),
     openReader: ({ documentId, passageId }) => openReaderTab(documentId, passageId),
     reimportDefaultCorpus: () => corpus.reimportDefault(),
+    syncNow: async () => (await sync.syncNow()) ?? null,
+    getSyncSettings: () => syncView(),
+    setSyncSource: async ({ source, intervalMinutes }) => {
+      const current = await getSyncSettings(syncDefaults);
+      const interval = intervalMinutes ?? current.intervalMinutes;
+      if (!(interval >= 1)) throw new Error('The time between checks must be at least one minute.');
+      await setSyncSettings({ source: source ? checkSource(source) : null, intervalMinutes: interval });
+      await sync.settingsChanged();
+      return syncView();
+    },
+    importBundleFile: async ({ text }) => {
+      const store = await corpus.store();
+      if (typeof store === 'string') throw new Error(store);
+      const { source } = await getSyncSettings(syncDefaults);
+      const trustedKeys = [fromBase64(publisherKey.trim())];
+      if (source) trustedKeys.push(fromBase64(checkSource(source).publicKey));
+      await importBundleFile(text, { store, trustedKeys });
+      await corpus.corpusChanged();
+      return statusWithSync();
+    },
   });
 
   // Alt+Shift+B: the content script of the active tab opens the card for the mention at the selection.

@@ -11,6 +11,10 @@ export interface CorpusService {
   matcher(): Promise<{ matcher: CompiledMatcher; entities: Entity[] }>;
   /** Imports the default bundle again, replacing what is stored. */
   reimportDefault(): Promise<CorpusStatus>;
+  /** The IndexedDB store that sync writes to, or one sentence saying why there is none. */
+  store(): Promise<CorpusStore | string>;
+  /** Takes in a corpus that sync or an imported file put in the store: new status, new matcher. */
+  corpusChanged(): Promise<CorpusStatus>;
 }
 
 interface Ready {
@@ -72,6 +76,18 @@ export function createCorpusService(deps: {
       ready = start(true);
       compiled = undefined;
       return (await ready).status;
+    },
+    async store() {
+      return (await get()).store ?? 'Sync needs the corpus database, which cannot be used here, so the bundled corpus stays in use.';
+    },
+    async corpusChanged() {
+      const previous = await get();
+      if (previous.store) {
+        const info = await previous.store.info();
+        ready = Promise.resolve({ ...previous, status: { ...previous.status, info } });
+      }
+      compiled = undefined;
+      return (await get()).status;
     },
   };
 }

@@ -2,6 +2,18 @@ import browser, { type Runtime } from 'webextension-polyfill';
 import type { CorpusStatus, PassageHit } from '../corpus/reader';
 import type { CorpusDocument, Entity, EntityType, Passage } from '../corpus/schema';
 import type { RelatedDocumentView, SearchResults } from '../corpus/views';
+import type { SyncSettings } from '../sync/controller';
+import type { SyncSource, SyncStatus } from '../sync/sync';
+
+/** The corpus status with what the last sync did: the popup's corpus line and the options page show both. */
+export type StatusWithSync = CorpusStatus & { sync?: SyncStatus };
+
+/** The sync settings as the options page shows them. */
+export interface SyncSettingsView extends SyncSettings {
+  /** The source this build was made with, if any (used until the reader sets or removes one). */
+  builtIn: SyncSource | null;
+  status?: SyncStatus;
+}
 
 /** A mention found in one block of page text, with what the page needs to draw it. */
 export interface BlockMention {
@@ -16,7 +28,7 @@ export interface BlockMention {
  * (running in pages the reader opens) may make these and no others.
  */
 export interface ContentToBackgroundCalls {
-  getStatus(p: Record<string, never>): CorpusStatus;
+  getStatus(p: Record<string, never>): StatusWithSync;
   getEntity(p: { id: string }): Entity | null;
   /**
    * Passages that mention the entity. `context` is the paragraph around the mention on the page and
@@ -40,6 +52,14 @@ export interface ContentToBackgroundCalls {
 export interface PageToBackgroundCalls extends ContentToBackgroundCalls {
   /** Re-imports the bundled default corpus into IndexedDB. */
   reimportDefaultCorpus(p: Record<string, never>): CorpusStatus;
+  /** Checks the sync source now (null: no source is set). */
+  syncNow(p: Record<string, never>): SyncStatus | null;
+  /** The sync settings and the last sync's status. */
+  getSyncSettings(p: Record<string, never>): SyncSettingsView;
+  /** Sets the sync source (null: none) and, optionally, the minutes between checks. */
+  setSyncSource(p: { source: SyncSource | null; intervalMinutes?: number }): SyncSettingsView;
+  /** Verifies a bundle file's text (signature by a trusted key, newer version) and imports it. */
+  importBundleFile(p: { text: string }): StatusWithSync;
 }
 
 type Calls = PageToBackgroundCalls;

@@ -195,3 +195,24 @@ async function fetchVerified(
   if ((await sha256Hex(got.bytes)) !== ref.sha256) throw new BundleError(`The ${what} does not match the digest the manifest names, so it was altered.`);
   return got.bytes;
 }
+
+/** Checks a source the reader typed in: an http(s) manifest URL and a base64 Ed25519 public key. Throws one sentence. */
+export function checkSource(source: SyncSource): SyncSource {
+  const manifestUrl = source.manifestUrl.trim();
+  let url: URL;
+  try {
+    url = new URL(manifestUrl);
+  } catch {
+    throw new BundleError(`"${manifestUrl}" is not a web address.`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new BundleError('The manifest address must start with https:// (or http://).');
+  const publicKey = source.publicKey.trim();
+  let key: Uint8Array | undefined;
+  try {
+    key = fromBase64(publicKey);
+  } catch {
+    key = undefined;
+  }
+  if (key?.length !== 32) throw new BundleError("The publisher's key must be a base64 Ed25519 public key (44 characters, as in the .pub file keygen writes).");
+  return { manifestUrl: url.href, publicKey };
+}

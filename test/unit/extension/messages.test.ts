@@ -27,6 +27,10 @@ function handlers(): Handlers & { reimportDefaultCorpus: ReturnType<typeof vi.fn
     getRelated: () => [],
     search: () => ({ entities: [], passages: [] }),
     reimportDefaultCorpus: vi.fn(async () => status),
+    syncNow: () => null,
+    getSyncSettings: () => ({ source: null, intervalMinutes: 1440, builtIn: null }),
+    setSyncSource: () => ({ source: null, intervalMinutes: 1440, builtIn: null }),
+    importBundleFile: async () => status,
   };
 }
 
@@ -150,6 +154,7 @@ describe('callBackground', () => {
     expectTypeOf(callBackground<'reimportDefaultCorpus'>).returns.toEqualTypeOf<Promise<CorpusStatus>>();
     expectTypeOf<Parameters<typeof callBackground>[0]>().toEqualTypeOf<
       'getStatus' | 'getEntity' | 'getPassages' | 'getDocument' | 'findMentions' | 'getDocumentPassages' | 'openReader' | 'getRelated' | 'search' | 'reimportDefaultCorpus'
+      | 'syncNow' | 'getSyncSettings' | 'setSyncSource' | 'importBundleFile'
     >();
     // Wrong payloads and unknown names do not compile (checked by tsc, never run).
     const neverRun = (): void => {

@@ -1,0 +1,61 @@
+import { render } from 'preact';
+import { OptionsPage } from '../../components/options/OptionsPage';
+import { callBackground, type StatusWithSync, type SyncSettingsView } from '../../lib/extension/messages';
+import { requestSourcePermission } from '../../lib/extension/sync-state';
+import type { SyncSource } from '../../lib/sync/sync';
+import './style.css';
+
+const app = document.getElementById('app')!;
+
+/** Renders the page from the background's answers; called again after anything changes. */
+async function refresh(): Promise<void> {
+  let status: StatusWithSync | undefined;
+  let error: string | undefined;
+  let settings: SyncSettingsView | undefined;
+  try {
+    [status, settings] = await Promise.all([callBackground('getStatus', {}), callBackground('getSyncSettings', {})]);
+  } catch (e) {
+    error = e instanceof Error ? e.message : String(e);
+  }
+  const onSave = async (source: SyncSource | null, intervalMinutes: number): Promise<string> => {
+    // Asked first, while the click still counts as the reader's gesture.
+    const granted = source ? await requestSourcePermission(source.manifestUrl) : true;
+    await callBackground('setSyncSource', { source, intervalMinutes });
+    await refresh();
+    if (!source) return 'The source was removed; the corpus in use stays.';
+    return granted
+      ? 'Saved. Press "Sync now" or wait for the next check.'
+      : 'Saved, without permission to read that site: it must send CORS headers (Access-Control-Allow-Origin) for updates to arrive.';
+  };
+  const onSyncNow = async (): Promise<void> => {
+    await callBackground('syncNow', {});
+    await refresh();
+  };
+  const onImport = async (text: string): Promise<string> => {
+    const after = await callBackground('importBundleFile', { text });
+    await refresh();
+    return `Imported version ${after.info.corpus.version} of ${after.info.corpus.name}.`;
+  };
+  render(
+    <OptionsPage
+      {...(status ? { status } : {})}
+      {...(error ? { error } : {})}
+      {...(settings
+        ? {
+            sync: {
+              source: settings.source,
+              builtIn: settings.builtIn,
+              intervalMinutes: settings.intervalMinutes,
+              ...(settings.status ? { status: settings.status } : {}),
+              onSave,
+              onSyncNow,
+            },
+          }
+        : {})}
+      onImport={onImport}
+    />,
+    app,
+  );
+}
+
+void refresh();
