@@ -1,5 +1,5 @@
 import browser, { type Storage } from 'webextension-polyfill';
-import { type EntityType, entityTypes } from '../corpus/schema';
+import type { EntityType } from '../corpus/schema';
 
 /** How many mentions of one entity a block shows: the first in each paragraph, or every one. */
 export type MarkMode = 'first' | 'every';
@@ -14,6 +14,12 @@ export interface Settings {
   /** Host names where the per-site switch has turned the extension off. */
   denySites: string[];
 }
+
+/**
+ * The entity types, listed here rather than imported from the schema so the content script does not
+ * carry zod (a unit test checks the two lists agree).
+ */
+export const ENTITY_TYPES: readonly EntityType[] = ['person', 'armed-group', 'party', 'institution', 'country', 'place', 'event'];
 
 /** The storage key that holds the settings object. */
 export const SETTINGS_KEY = 'settings';
@@ -34,7 +40,7 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s): s is
  */
 export function parseSettings(raw: unknown): Settings {
   const o = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
-  const types = new Set<string>(entityTypes);
+  const types = new Set<string>(ENTITY_TYPES);
   return {
     markMode: o.markMode === 'every' || o.markMode === 'first' ? o.markMode : DEFAULT_SETTINGS.markMode,
     disabledTypes: strings(o.disabledTypes).filter((t): t is EntityType => types.has(t)),

@@ -58,6 +58,8 @@ export interface PageMarker {
   mentionAtPoint(x: number, y: number): MentionHit | undefined;
   /** The first marked mention at or after a DOM position (a selection's start). */
   mentionFrom(node: Node, offset: number): MentionHit | undefined;
+  /** Every mention the matcher found in a block (marked or not), for the card's context. */
+  mentionsIn(block: TextBlock): readonly FoundMention[];
   stats(): MarkerStats;
   /** Removes every mark, stops observing and drops queued work. */
   destroy(): void;
@@ -69,6 +71,8 @@ const BATCH_CHARS = 256 * 1024;
 const MAX_PENDING = 1000;
 /** The least time between two whole-page rescans, so a page that rewrites itself does not keep us busy. */
 const RESCAN_INTERVAL_MS = 2000;
+/** Changes are gathered this long before they are read, so a ticking clock costs a read per interval, not per tick. */
+const CHANGE_DELAY_MS = 200;
 
 /** The mentions that get marks under `settings`: enabled types, and the first of each entity if so set. */
 export function selectShown(mentions: readonly FoundMention[], settings: MarkSettings): FoundMention[] {
@@ -108,6 +112,8 @@ export function createPageMarker(
     observe?: boolean;
     batchChars?: number;
     maxSliceMs?: number;
+    /** Milliseconds changes are gathered before they are read (default 200). */
+    changeDelayMs?: number;
   },
 ): PageMarker {
   const win = doc.defaultView!;
@@ -275,6 +281,9 @@ export function createPageMarker(
   let rescanAll = false;
   let lastRescan = -Infinity;
   let processScheduled = false;
+  let changeTimer: number | undefined;
+  let changeWaiters: (() => void)[] = [];
+  const changeDelay = options.changeDelayMs ?? CHANGE_DELAY_MS;
 
   const enqueue = (records: MutationRecord[]): void => {
     for (const r of records) {
@@ -293,8 +302,18 @@ export function createPageMarker(
     }
     if ((pending.size || sweepNeeded || rescanAll) && !processScheduled) {
       processScheduled = true;
-      queue.push(processChanges);
+      processLater(changeDelay);
     }
+  };
+
+  /** Queues `processChanges` after `ms`; `idle()` waits for it. */
+  const processLater = (ms: number): void => {
+    if (changeTimer !== undefined) win.clearTimeout(changeTimer);
+    changeTimer = win.setTimeout(() => {
+      changeTimer = undefined;
+      queue.push(processChanges);
+      for (const w of changeWaiters.splice(0)) w();
+    }, ms);
   };
 
   const processChanges = (): boolean => {
@@ -303,7 +322,7 @@ export function createPageMarker(
       const wait = lastRescan + RESCAN_INTERVAL_MS - win.performance.now();
       if (wait > 0) {
         processScheduled = true;
-        win.setTimeout(() => queue.push(processChanges), wait);
+        processLater(wait);
         return false;
       }
       rescanAll = false;
@@ -368,6 +387,10 @@ export function createPageMarker(
     for (;;) {
       await queue.drained();
       if (destroyed) return;
+      if (changeTimer !== undefined) {
+        await new Promise<void>((ok) => changeWaiters.push(ok));
+        continue;
+      }
       if (inflight) {
         await new Promise<void>((ok) => inflightDone.push(ok));
         continue;
@@ -447,14 +470,18 @@ export function createPageMarker(
       }
       return best;
     },
+    mentionsIn: (block) => states.get(block.element)?.mentions ?? [],
     stats: () => ({ ...stats }),
     destroy() {
       destroyed = true;
       observer?.disconnect();
+      if (changeTimer !== undefined) win.clearTimeout(changeTimer);
       queue.destroy();
       painter.destroy();
       states.clear();
       inflightDone = [];
+      for (const w of changeWaiters.splice(0)) w();
+      changeWaiters = [];
     },
   };
 }

@@ -1,6 +1,7 @@
 import { fakeBrowser } from 'wxt/testing';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { DEFAULT_SETTINGS, getSettings, parseSettings, SETTINGS_KEY, type Settings, updateSettings, watchSettings } from '../../../lib/extension/settings';
+import { entityTypes } from '../../../lib/corpus/schema';
+import { DEFAULT_SETTINGS, ENTITY_TYPES, getSettings, parseSettings, SETTINGS_KEY, type Settings, updateSettings, watchSettings } from '../../../lib/extension/settings';
 
 // webextension-polyfill refuses to load outside an extension; WXT's fakeBrowser stands in for it.
 vi.mock('webextension-polyfill', async () => ({ default: (await import('wxt/testing')).fakeBrowser }));
@@ -10,6 +11,10 @@ beforeEach(() => {
 });
 
 describe('parseSettings', () => {
+  it("knows the schema's entity types", () => {
+    expect(ENTITY_TYPES).toEqual(entityTypes);
+  });
+
   it.each<[string, unknown, Partial<Settings>]>([
     ['nothing stored', undefined, {}],
     ['not an object', 'every', {}],
