@@ -1,0 +1,40 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus, totalmem } from 'node:os';
+import { allParts } from './registry';
+import './parts/matcher';
+
+/**
+ * `npm run bench` runs every registered part; `npm run bench -- NAME [NAME…]` runs the named ones;
+ * `npm run bench -- --list` lists them. Figures are printed and merged into bench/results/latest.json
+ * (each part's latest figures, with the date, machine and Node version of its run).
+ */
+
+const args = process.argv.slice(2);
+const parts = allParts();
+if (args.includes('--list')) {
+  for (const p of parts) console.log(`${p.name.padEnd(20)} ${p.description}`);
+  process.exit(0);
+}
+const unknown = args.filter((a) => !parts.some((p) => p.name === a));
+if (unknown.length) {
+  console.error(`No benchmark part named ${unknown.map((u) => `"${u}"`).join(', ')}; run with --list to see them.`);
+  process.exit(1);
+}
+const chosen = args.length ? parts.filter((p) => args.includes(p.name)) : parts;
+
+const resultsFile = new URL('./results/latest.json', import.meta.url);
+await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+let results: Record<string, unknown> = {};
+try {
+  results = JSON.parse(await readFile(resultsFile, 'utf8')) as Record<string, unknown>;
+} catch {
+  // no earlier results
+}
+const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
+for (const part of chosen) {
+  console.log(`\n== ${part.name}: ${part.description}`);
+  const figures = await part.run();
+  results[part.name] = { date: new Date().toISOString(), machine, figures };
+  await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
+}
+console.log(`\nFigures written to bench/results/latest.json.`);

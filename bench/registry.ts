@@ -1,0 +1,69 @@
+/**
+ * The benchmark's registry of named parts: `npm run bench` runs them all, `npm run bench -- NAME`
+ * runs one. A part is added with definePart() in its own module, imported by bench/index.ts.
+ */
+
+/** One benchmark part: a name, one line saying what it measures, and the run that returns its figures. */
+export interface BenchPart {
+  readonly name: string;
+  readonly description: string;
+  /** Prints its figures as it goes and returns them (plain JSON) for bench/results/latest.json. */
+  readonly run: () => Promise<unknown>;
+}
+
+const parts = new Map<string, BenchPart>();
+
+/** Registers a part under its name (names are unique). */
+export function definePart(part: BenchPart): void {
+  if (parts.has(part.name)) throw new Error(`A benchmark part named "${part.name}" is already registered.`);
+  parts.set(part.name, part);
+}
+
+/** The registered parts, in registration order. */
+export function allParts(): BenchPart[] {
+  return [...parts.values()];
+}
+
+/** Figures of one contender over several timed runs, in milliseconds. */
+export interface Timing {
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+/** The median, minimum and maximum of a list of times. */
+export function summarize(times: readonly number[]): Timing {
+  const sorted = [...times].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median, min: sorted[0]!, max: sorted[sorted.length - 1]!, runs: sorted.length };
+}
+
+/**
+ * Times contenders interleaved (A B C, A B C, …) after `warmup` untimed rounds, so that a noisy
+ * machine slows them all alike; returns each one's figures. A contender that exceeds `budgetMs` in
+ * one run is dropped from later rounds (its figures are then from fewer runs).
+ */
+export function race(
+  contenders: Record<string, () => unknown>,
+  options: { warmup?: number; rounds?: number; budgetMs?: number } = {},
+): Record<string, Timing> {
+  const { warmup = 3, rounds = 11, budgetMs = Infinity } = options;
+  const times: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  const dropped = new Set<string>();
+  for (let r = 0; r < warmup + rounds; r++) {
+    for (const [name, run] of Object.entries(contenders)) {
+      if (dropped.has(name)) continue;
+      const t0 = performance.now();
+      run();
+      const t = performance.now() - t0;
+      if (r >= warmup) times[name]!.push(t);
+      if (t > budgetMs) dropped.add(name);
+    }
+  }
+  return Object.fromEntries(Object.entries(times).filter(([, t]) => t.length).map(([k, t]) => [k, summarize(t)]));
+}
+
+/** A number with a fixed count of decimals, for tables. */
+export const fmt = (x: number, digits = 1): string => (Number.isFinite(x) ? x.toFixed(digits) : '–');
