@@ -1,0 +1,93 @@
+import { join } from 'node:path';
+import { ROOT } from '../../cli/browsers';
+import { createMemoryCorpus } from '../../lib/corpus/reader';
+import { findMentionsInBlocks } from '../../lib/match/blocks';
+import { compileMatcher } from '../../lib/match/compile';
+import { defaultBundle } from './support';
+
+/** Folders the page tests serve on 127.0.0.1: the test pages, and Preact for the hydrating one. */
+export const PAGE_MOUNTS = {
+  '/page/': join(ROOT, 'test/fixtures/page'),
+  '/preact/': join(ROOT, 'node_modules/preact/dist'),
+  '/preact-hooks/': join(ROOT, 'node_modules/preact/hooks/dist'),
+};
+
+/**
+ * What the extension should mark in these blocks, worked out in Node with the same matcher over
+ * the default bundle's catalog: the first mention of each entity in each block, as `type:text`.
+ */
+export function expectedMarks(blocks: string[]): string[] {
+  const bundle = defaultBundle();
+  const found = findMentionsInBlocks(compileMatcher(bundle.entities), blocks);
+  const out: string[] = [];
+  found.forEach((list, b) => {
+    const seen = new Set<number>();
+    for (const m of list) {
+      if (seen.has(m.entity)) continue;
+      seen.add(m.entity);
+      out.push(`${bundle.entities[m.entity]!.type}:${blocks[b]!.slice(m.start, m.end)}`);
+    }
+  });
+  return out.sort();
+}
+
+/** Flattens `readHighlights()` output into sorted `type:text` strings. */
+export function flatMarks(h: Record<string, string[]>): string[] {
+  return Object.entries(h)
+    .flatMap(([name, texts]) => texts.map((t) => `${name.replace(/^backstory-/, '')}:${t}`))
+    .sort();
+}
+
+/** The ids of every passage that mentions an entity, from the default bundle. */
+export async function passagesOf(entityId: string): Promise<Set<string>> {
+  const hits = await createMemoryCorpus(defaultBundle()).getPassagesOfEntity(entityId, 1000);
+  return new Set(hits.map((h) => h.passage.id));
+}
+
+/** Runs in the page: the viewport centre of the first occurrence of `text` inside the element `selector`. */
+export function centreOf([selector, text]: [string, string]): { x: number; y: number } | null {
+  const root = document.querySelector(selector);
+  if (!root) return null;
+  const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+  let all = '';
+  const nodes: [Text, number][] = [];
+  for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
+    nodes.push([n, all.length]);
+    all += n.data;
+  }
+  const at = all.indexOf(text);
+  if (at < 0) return null;
+  const mid = at + Math.floor(text.length / 2);
+  const [node, start] = nodes.filter(([, s]) => s <= mid).at(-1)!;
+  const range = document.createRange();
+  range.setStart(node, mid - start);
+  range.setEnd(node, Math.min(node.length, mid - start + 1));
+  const r = range.getBoundingClientRect();
+  return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+}
+
+/** Runs in the page: asks the content script for its timings and waits for its performance mark. */
+export async function requestStats(): Promise<Record<string, number | string> | null> {
+  performance.clearMarks('backstory-stats');
+  window.dispatchEvent(new Event('backstory-stats-request'));
+  for (let i = 0; i < 100; i++) {
+    const mark = performance.getEntriesByName('backstory-stats').at(-1) as PerformanceMark | undefined;
+    if (mark) return JSON.parse(mark.detail as string) as Record<string, number | string>;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return null;
+}
+
+/** Runs in the page: the state of the card in its shadow root (null when no card is shown). */
+export function cardState(): { state: string; entity: string | null; name: string; passages: string[]; links: string[] } | null {
+  const host = document.querySelector('backstory-card');
+  const card = host?.shadowRoot?.querySelector('[data-testid="backstory-card"]');
+  if (!card) return null;
+  return {
+    state: card.getAttribute('data-state') ?? '',
+    entity: card.getAttribute('data-entity'),
+    name: card.querySelector('h2')?.textContent ?? '',
+    passages: [...card.querySelectorAll('li[data-passage]')].map((li) => li.getAttribute('data-passage')!),
+    links: [...card.querySelectorAll('a[data-testid="reader-link"]')].map((a) => a.getAttribute('href')!),
+  };
+}
