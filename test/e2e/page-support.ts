@@ -45,8 +45,8 @@ export async function passagesOf(entityId: string): Promise<Set<string>> {
 }
 
 /** Runs in the page: the viewport centre of the first occurrence of `text` inside the element `selector`. */
-export function centreOf([selector, text]: [string, string]): { x: number; y: number } | null {
-  const root = document.querySelector(selector);
+export function centreOf([selector, text]: string[]): { x: number; y: number } | null {
+  const root = document.querySelector(selector!);
   if (!root) return null;
   const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
   let all = '';
@@ -55,9 +55,9 @@ export function centreOf([selector, text]: [string, string]): { x: number; y: nu
     nodes.push([n, all.length]);
     all += n.data;
   }
-  const at = all.indexOf(text);
+  const at = all.indexOf(text!);
   if (at < 0) return null;
-  const mid = at + Math.floor(text.length / 2);
+  const mid = at + Math.floor(text!.length / 2);
   const [node, start] = nodes.filter(([, s]) => s <= mid).at(-1)!;
   const range = document.createRange();
   range.setStart(node, mid - start);
