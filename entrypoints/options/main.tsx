@@ -18,11 +18,14 @@ async function refresh(): Promise<void> {
     error = e instanceof Error ? e.message : String(e);
   }
   const onSave = async (source: SyncSource | null, intervalMinutes: number): Promise<string> => {
-    // Asked first, while the click still counts as the reader's gesture.
-    const granted = source ? await requestSourcePermission(source.manifestUrl) : true;
+    // Asked first, while the click still counts as the reader's gesture; the source is saved while the
+    // browser's prompt is open (an unanswered prompt must not lose it).
+    const permission = source ? requestSourcePermission(source.manifestUrl) : Promise.resolve(true);
     await callBackground('setSyncSource', { source, intervalMinutes });
+    const granted = await Promise.race([permission, new Promise<undefined>((ok) => setTimeout(ok, 1500))]);
     await refresh();
     if (!source) return 'The source was removed; the corpus in use stays.';
+    if (granted === undefined) return "Saved; answer the browser's prompt to let Backstory read that site (without it, the site must send CORS headers).";
     return granted
       ? 'Saved. Press "Sync now" or wait for the next check.'
       : 'Saved, without permission to read that site: it must send CORS headers (Access-Control-Allow-Origin) for updates to arrive.';

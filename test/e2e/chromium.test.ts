@@ -25,7 +25,7 @@ describe.skipIf(skip)('the built extension in real Chromium', () => {
       (globalThis as unknown as { chrome: { runtime: { getManifest(): { name: string; permissions?: string[] } } } }).chrome.runtime.getManifest(),
     );
     expect(manifest.name).toBe('Backstory');
-    expect(manifest.permissions).toEqual(['storage']);
+    expect(manifest.permissions).toEqual(['storage', 'alarms']);
   });
 
   it('holds the default corpus in IndexedDB', async () => {
