@@ -26,7 +26,7 @@ export const enum PatternFlag {
  * Characters are first mapped to a dense alphabet (codes from 2, see `alphabet`). Node s's child by
  * code a is slot t = base(s) + a, valid when check(t) = s; base and check of slot s sit side by side in `da` (`da[2s]`, `da[2s+1]`), so a step touches one place in memory. The root is
  * slot 0. A node where patterns end has a child by code 0 whose base is -(k + 1): its patterns are
- * `outPattern[outStart[k] .. outStart[k+1])`. Plain data, so it can be cloned, sent and stored
+ * `outStart[k] .. outStart[k+1]` (patterns are numbered in key order, so each key's are contiguous). Plain data, so it can be cloned, sent and stored
  * (see serializeMatcher).
  */
 export interface CompiledMatcher {
@@ -40,11 +40,17 @@ export interface CompiledMatcher {
   readonly alphabet: Uint16Array;
   readonly wordCodes: number;
   readonly outStart: Uint32Array;
-  readonly outPattern: Uint32Array;
-  /** Per pattern: its entity's index, flags, and the normalised index of its first capital (-1: none). */
-  readonly patternEntity: Uint32Array;
-  readonly patternFlags: Uint8Array;
-  readonly patternCapital: Int16Array;
+  /**
+   * Tails: where only one key goes on from a node, the rest of it is stored here instead of as trie
+   * nodes (read in sequence, so a long name costs no jumps in memory). A node whose base is -(T + 1)
+   * has its tail at T: the length L, L alphabet codes, then the key's output list (two u16: low, high).
+   */
+  readonly tails: Uint16Array;
+  /**
+   * Two numbers per pattern, side by side so one read fetches both: its entity's index, then its
+   * flags (PatternFlag, low 8 bits) | (the normalised index of its first capital + 1) << 8 (0: none).
+   */
+  readonly patterns: Int32Array;
   readonly entityCount: number;
   /** The longest pattern, in normalised characters. */
   readonly maxLength: number;
@@ -100,14 +106,13 @@ export function compileMatcher(entities: readonly MatchableEntity[]): CompiledMa
     for (const b of e.blockers ?? []) add(index, b, PatternFlag.Blocker);
   });
 
-  const trie = buildDoubleArray(keys);
-  return {
-    ...trie,
-    patternEntity: Uint32Array.from(pEntity),
-    patternFlags: Uint8Array.from(pFlags),
-    patternCapital: Int16Array.from(pCapital),
-    entityCount: entities.length,
-  };
+  const { order, ...trie } = buildDoubleArray(keys);
+  const patterns = new Int32Array(2 * order.length);
+  order.forEach((p, i) => {
+    patterns[2 * i] = pEntity[p]!;
+    patterns[2 * i + 1] = pFlags[p]! | ((pCapital[p]! + 1) << 8);
+  });
+  return { ...trie, patterns, entityCount: entities.length };
 }
 
 /** The starting value of wordHash. */
@@ -130,7 +135,10 @@ export function alphaTable(alphabet: Uint16Array): Uint16Array {
   return alpha;
 }
 
-type Trie = Pick<CompiledMatcher, 'da' | 'alphabet' | 'wordCodes' | 'outStart' | 'outPattern' | 'maxLength' | 'cls' | 'firstWords'>;
+type Trie = Pick<CompiledMatcher, 'da' | 'alphabet' | 'wordCodes' | 'outStart' | 'tails' | 'maxLength' | 'cls' | 'firstWords'> & {
+  /** Pattern numbers in key order: the compiled pattern i is the caller's pattern order[i]. */
+  order: number[];
+};
 
 /** Builds the double array over `keys` (pattern i has key keys[i]; equal keys share a node). */
 function buildDoubleArray(keys: readonly string[]): Trie {
@@ -153,13 +161,11 @@ function buildDoubleArray(keys: readonly string[]): Trie {
   const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
   const unique: string[] = [];
   const outStartList: number[] = [];
-  const outPattern = new Uint32Array(order.length);
   order.forEach((p, i) => {
     if (i === 0 || keys[p] !== keys[order[i - 1]!]) {
       unique.push(keys[p]!);
       outStartList.push(i);
     }
-    outPattern[i] = p;
   });
   outStartList.push(order.length);
 
@@ -220,12 +226,22 @@ function buildDoubleArray(keys: readonly string[]): Trie {
   // Depth-first over key ranges: node `slot` stands for keys[lo..hi), which share `depth` characters.
   const codes = new Int32Array(K + 1);
   const starts = new Int32Array(K + 2);
-  const stack: number[] = [0, 0, unique.length, 0];
+  const stack: number[] = unique.length ? [0, 0, unique.length, 0] : [];
+  const tails: number[] = [];
   while (stack.length) {
     const depth = stack.pop()!;
     const hi = stack.pop()!;
     const lo = stack.pop()!;
     const slot = stack.pop()!;
+    const key = unique[lo]!;
+    if (hi - lo === 1 && key.length > depth && depth > 0) {
+      // One key left, with characters to come: they go to the tail, read in sequence.
+      da[2 * slot] = -(tails.length + 1);
+      tails.push(key.length - depth);
+      for (let k = depth; k < key.length; k++) tails.push(alpha[key.charCodeAt(k)]!);
+      tails.push(lo & 0xffff, lo >>> 16);
+      continue;
+    }
     let n = 0;
     let i = lo;
     if (unique[i]!.length === depth) {
@@ -285,12 +301,14 @@ function buildDoubleArray(keys: readonly string[]): Trie {
   const size = last + K + 2;
   const out = new Int32Array(2 * size).fill(-1);
   out.set(da.subarray(0, Math.min(da.length, 2 * size)));
+  if (unique.length === 0) out[0] = 0; // an empty catalog: a root without children
   return {
     da: out,
     alphabet,
     wordCodes,
     outStart: Uint32Array.from(outStartList),
-    outPattern,
+    order,
+    tails: Uint16Array.from(tails),
     maxLength,
     firstWords,
     cls: new Uint16Array(0x10000),

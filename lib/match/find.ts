@@ -53,12 +53,13 @@ function inCapitals(input: string, start: number, end: number): boolean {
 
 /** Whether pattern p, found at raw [start, end) whose normalised characters came from `rawOf`, may count. */
 function acceptable(m: CompiledMatcher, p: number, input: string, rawOf: Int32Array, start: number, end: number): boolean {
-  const flags = m.patternFlags[p]!;
+  const info = m.patterns[2 * p + 1]!;
+  const flags = info & 0xff;
   if (flags & BLOCKER) return true;
   if (flags & ACRONYM) {
     for (let k = start; k < end; k++) if (isLower(input[k]!)) return false;
   } else {
-    const capital = m.patternCapital[p]!;
+    const capital = (info >> 8) - 1;
     if (capital >= 0 && !isUpper(input[rawOf[capital]!]!)) return false;
   }
   // In a line of capitals, case says nothing: weak aliases there are not trusted.
@@ -111,13 +112,12 @@ interface Scan {
  * Walks the trie from the word that starts at `i` for as long as the normalised text follows it,
  * records context words on the way and the longest acceptable candidate; returns its end, or -1.
  */
-function walk(m: CompiledMatcher, input: string, i: number, scan: Scan): number {
+function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: number): number {
   const n = input.length;
   const da = m.da;
   const cls = m.cls;
   const K = m.alphabet.length + 1;
   const lastWord = m.wordCodes + 1;
-  const space = m.alphabet.indexOf(0x20) + 2 || 1; // the code of a space (1: no pattern has one)
   const cSpace = K + Special.Space;
   const cPunct = K + Special.Punct;
   const cApostrophe = K + Special.Apostrophe;
@@ -132,6 +132,9 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan): number 
   let pend = '';
   let pendAt = 0;
   let bestEnd = -1;
+  const tails = m.tails;
+  let tailAt = -1; // in a tail: the position of the next code to compare; -1 in the trie
+  let tailEnd = -1;
   const walkPats = pats.length;
   for (;;) {
     let x: number; // the next normalised character's code; -1 at the end of the text
@@ -188,13 +191,27 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan): number 
     }
     // A word boundary after `depth` characters: the patterns that end here are candidates.
     if (depth > 0 && (!prevW || !wx)) {
-      const t = da[2 * node]!;
-      if (da[2 * t + 1] === node && candidates(m, input, -da[2 * t]! - 1, depth, walkPats, scan)) bestEnd = rawOf[depth - 1]! + 1;
+      if (tailAt < 0) {
+        const t = da[2 * node]!;
+        if (da[2 * t + 1] === node && candidates(m, input, -da[2 * t]! - 1, depth, walkPats, scan)) bestEnd = rawOf[depth - 1]! + 1;
+      } else if (tailAt === tailEnd) {
+        if (candidates(m, input, tails[tailEnd]! | (tails[tailEnd + 1]! << 16), depth, walkPats, scan)) bestEnd = rawOf[depth - 1]! + 1;
+      }
     }
     if (x < 0) break;
-    const t = da[2 * node]! + x;
-    if (da[2 * t + 1] !== node) break;
-    node = t;
+    if (tailAt >= 0) {
+      if (tailAt === tailEnd || tails[tailAt] !== x) break;
+      tailAt++;
+    } else {
+      const t = da[2 * node]! + x;
+      if (da[2 * t + 1] !== node) break;
+      node = t;
+      const base = da[2 * t]!;
+      if (base < 0) {
+        tailAt = -base; // the tail starts at -base - 1 with its length
+        tailEnd = tailAt + tails[tailAt - 1]!;
+      }
+    }
     rawOf[depth++] = xraw;
     prevW = wx;
   }
@@ -212,11 +229,10 @@ function candidates(m: CompiledMatcher, input: string, out: number, depth: numbe
   const end = scan.rawOf[depth - 1]! + 1;
   const pats = scan.pats;
   let found = false;
-  for (let o = m.outStart[out]!, o1 = m.outStart[out + 1]!; o < o1; o++) {
-    const p = m.outPattern[o]!;
+  for (let p = m.outStart[out]!, p1 = m.outStart[out + 1]!; p < p1; p++) {
     if (!acceptable(m, p, input, scan.rawOf, start, end)) continue;
-    if (m.patternFlags[p]! & CONTEXT) {
-      scan.contexts.push(m.patternEntity[p]!, start);
+    if (m.patterns[2 * p + 1]! & CONTEXT) {
+      scan.contexts.push(m.patterns[2 * p]!, start);
       continue;
     }
     if (!found) {
@@ -247,6 +263,7 @@ export function findMentions(m: CompiledMatcher, input: string): Mention[] {
   const cApostrophe = K + Special.Apostrophe;
   const cDrop = K + Special.Drop;
   const cComplex = K + Special.Complex;
+  const space = m.alphabet.indexOf(0x20) + 2 || 1; // the code of a space (1: no pattern has one)
   const scan: Scan = { rawOf: new Int32Array(m.maxLength + 1), cands: [], pats: [], contexts: [] };
 
   let i = 0;
@@ -284,7 +301,7 @@ export function findMentions(m: CompiledMatcher, input: string): Mention[] {
     if (wordStart >= 0) {
       const bit = h >>> shift;
       if (force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1) {
-        const end = walk(m, input, wordStart, scan);
+        const end = walk(m, input, wordStart, scan, space);
         if (end > i) {
           i = end;
           wordStart = -1;
@@ -299,20 +316,19 @@ export function findMentions(m: CompiledMatcher, input: string): Mention[] {
   }
   if (wordStart >= 0) {
     const bit = h >>> shift;
-    if (force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1) walk(m, input, wordStart, scan);
+    if (force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1) walk(m, input, wordStart, scan, space);
   }
   return resolve(m, scan.cands, scan.pats, scan.contexts);
 }
 
 /** Chooses each candidate's entity: a strong alias first; a weak one only with its entity confirmed. */
 function resolve(m: CompiledMatcher, cands: number[], pats: number[], contexts: number[]): Mention[] {
-  const flagsOf = m.patternFlags;
-  const entityOf = m.patternEntity;
+  const patterns = m.patterns;
   const strong = new Uint8Array(m.entityCount);
   for (let c = 0; c < cands.length; c += 4) {
     for (let q = cands[c + 2]!; q < cands[c + 3]!; q++) {
       const p = pats[q]!;
-      if (!(flagsOf[p]! & (WEAK | BLOCKER))) strong[entityOf[p]!] = 1;
+      if (!(patterns[2 * p + 1]! & (WEAK | BLOCKER))) strong[patterns[2 * p]!] = 1;
     }
   }
   // Context positions grouped by entity (each group in text order) for a binary search.
@@ -341,8 +357,8 @@ function resolve(m: CompiledMatcher, cands: number[], pats: number[], contexts: 
     let blocked = false;
     for (let q = cands[c + 2]!; q < cands[c + 3]!; q++) {
       const p = pats[q]!;
-      const flags = flagsOf[p]!;
-      const e = entityOf[p]!;
+      const flags = patterns[2 * p + 1]! & 0xff;
+      const e = patterns[2 * p]!;
       if (flags & BLOCKER) blocked = true;
       else if (!(flags & WEAK)) {
         chosen = e;
