@@ -1,6 +1,9 @@
 import { render } from 'preact';
+import { MarkingSection } from '../../components/options/MarkingSection';
 import { OptionsPage } from '../../components/options/OptionsPage';
+import { SitesSection } from '../../components/options/SitesSection';
 import { callBackground, type StatusWithSync, type SyncSettingsView } from '../../lib/extension/messages';
+import { getSettings, updateSettings } from '../../lib/extension/settings';
 import { requestSourcePermission } from '../../lib/extension/sync-state';
 import type { SyncSource } from '../../lib/sync/sync';
 import './style.css';
@@ -12,6 +15,8 @@ async function refresh(): Promise<void> {
   let status: StatusWithSync | undefined;
   let error: string | undefined;
   let settings: SyncSettingsView | undefined;
+  // Reader preferences live in extension storage and survive bundle and extension updates.
+  const prefs = await getSettings();
   try {
     [status, settings] = await Promise.all([callBackground('getStatus', {}), callBackground('getSyncSettings', {})]);
   } catch (e) {
@@ -56,7 +61,17 @@ async function refresh(): Promise<void> {
           }
         : {})}
       onImport={onImport}
-    />,
+    >
+      <MarkingSection
+        value={{ markMode: prefs.markMode, disabledTypes: prefs.disabledTypes }}
+        onChange={(v) => void updateSettings(v).then(refresh)}
+      />
+      <SitesSection
+        key={`${prefs.allowSites.join()}|${prefs.denySites.join()}`}
+        value={{ allowSites: prefs.allowSites, denySites: prefs.denySites }}
+        onChange={(v) => void updateSettings(v).then(refresh)}
+      />
+    </OptionsPage>,
     app,
   );
 }
