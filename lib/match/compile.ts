@@ -26,8 +26,8 @@ export const enum PatternFlag {
  * Characters are first mapped to a dense alphabet (codes from 2, see `alphabet`). Node s's child by
  * code a is slot t = base(s) + a, valid when check(t) = s; base and check of slot s sit side by side in `da` (`da[2s]`, `da[2s+1]`), so a step touches one place in memory. The root is
  * slot 0. A node where patterns end has a child by code 0 whose base is -(k + 1): its patterns are
- * `outStart[k] .. outStart[k+1]` (patterns are numbered in key order, so each key's are contiguous). Plain data, so it can be cloned, sent and stored
- * (see serializeMatcher).
+ * `outStart[k] .. outStart[k+1]` (patterns are numbered in key order, so each key's are contiguous).
+ * Plain data, so it can be cloned, sent and stored (see serializeMatcher in store.ts).
  */
 export interface CompiledMatcher {
   /** Base and check of every slot, interleaved. */
@@ -66,6 +66,12 @@ export interface CompiledMatcher {
   readonly cls: Uint16Array;
 }
 
+/** Whether `s` has two letters or more, all capitals. */
+function inCapitals(s: string): boolean {
+  const letters = s.replace(/[^\p{L}]/gu, '');
+  return letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
+}
+
 /** Compiles the entities' aliases, context words and blockers into a matcher. */
 export function compileMatcher(entities: readonly MatchableEntity[]): CompiledMatcher {
   const keys: string[] = [];
@@ -76,8 +82,7 @@ export function compileMatcher(entities: readonly MatchableEntity[]): CompiledMa
   const add = (entity: number, pattern: string, kind: number): void => {
     for (const literal of expandPattern(pattern)) {
       // A context word in capitals (US, PM, ISIS) is an acronym: "us" and "pm" say nothing.
-      const letters = literal.replace(/[^\p{L}]/gu, '');
-      const flags = kind & PatternFlag.Context && letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase() ? kind | PatternFlag.Acronym : kind;
+      const flags = kind & PatternFlag.Context && inCapitals(literal) ? kind | PatternFlag.Acronym : kind;
       const { text, map } = normalize(literal);
       const key = text.trim();
       if (key === '') continue;
@@ -157,16 +162,21 @@ function buildDoubleArray(keys: readonly string[]): Trie {
   const alpha = alphaTable(alphabet);
   const K = alphabet.length + 1; // the highest code
 
-  // Keys in code-unit order; equal keys grouped into one output list.
-  const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : a - b));
-  const unique: string[] = [];
-  const outStartList: number[] = [];
-  order.forEach((p, i) => {
-    if (i === 0 || keys[p] !== keys[order[i - 1]!]) {
-      unique.push(keys[p]!);
-      outStartList.push(i);
-    }
+  // Keys in code-unit order (the default sort, with no callback, is the fast one); equal keys share
+  // one output list, their patterns in the caller's order.
+  const byKey = new Map<string, number[]>();
+  keys.forEach((k, p) => {
+    const list = byKey.get(k);
+    if (list) list.push(p);
+    else byKey.set(k, [p]);
   });
+  const unique = [...byKey.keys()].sort();
+  const order: number[] = [];
+  const outStartList: number[] = [];
+  for (const k of unique) {
+    outStartList.push(order.length);
+    for (const p of byKey.get(k)!) order.push(p);
+  }
   outStartList.push(order.length);
 
   // First words: about 16 bits per distinct key, a power of two from 2^12 to 2^24 bits.

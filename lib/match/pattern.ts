@@ -5,6 +5,10 @@
 
 /** Expands an alias pattern into every literal string it stands for (at most `limit`). */
 export function expandPattern(pattern: string, limit = 256): string[] {
+  if (!/[[\]()]/.test(pattern)) {
+    const literal = pattern.replace(/\s+/g, ' ').trim();
+    return literal === '' ? [] : [literal];
+  }
   let results = [''];
   let i = 0;
   while (i < pattern.length) {
@@ -23,8 +27,11 @@ export function expandPattern(pattern: string, limit = 256): string[] {
     } else if (ch === ']' || ch === ')') {
       throw new Error(`Alias pattern "${pattern}" has a stray "${ch}".`);
     } else {
-      results = results.map((r) => r + ch);
-      i++;
+      let end = i + 1;
+      while (end < pattern.length && !'[]()'.includes(pattern[end]!)) end++;
+      const literal = pattern.slice(i, end);
+      results = results.map((r) => r + literal);
+      i = end;
     }
   }
   return [...new Set(results.map((r) => r.replace(/\s+/g, ' ').trim()).filter((r) => r !== ''))];

@@ -127,12 +127,17 @@ export function afterApostrophe(input: string, i: number): number {
   return a < n && isWordUnit(input.charCodeAt(a)) ? i + 1 : s + 1;
 }
 
+const SCRATCH = 1024;
+const scratchOut = new Uint16Array(SCRATCH + 16);
+const scratchMap = new Uint32Array(SCRATCH + 17);
+
 /** Normalises `input` for matching (see the module comment) and keeps the offset map. */
 export function normalize(input: string): NormalizedText {
   const n = input.length;
-  const out = new Uint16Array(n + 16);
-  let map = new Uint32Array(n + 17);
-  let outBuf = out;
+  // Short inputs (aliases, words) reuse scratch buffers: allocating them dominated compiling a catalog.
+  const small = n <= SCRATCH;
+  let outBuf = small ? scratchOut : new Uint16Array(n + 16);
+  let map = small ? scratchMap : new Uint32Array(n + 17);
   let len = 0;
   let lastSpace = true; // no leading space
   for (let i = 0; i < n; i++) {
