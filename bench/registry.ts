@@ -42,23 +42,28 @@ export function summarize(times: readonly number[]): Timing {
 
 /**
  * Times contenders interleaved (A B C, A B C, …) after `warmup` untimed rounds, so that a noisy
- * machine slows them all alike; returns each one's figures. A contender that exceeds `budgetMs` in
- * one run is dropped from later rounds (its figures are then from fewer runs).
+ * machine slows them all alike; returns each one's figures per run. Where one run is shorter than
+ * `minSampleMs` (a browser's clock may tick every 0.1 ms), a sample times several runs in a row and
+ * is divided by their number. A contender that exceeds `budgetMs` in one sample is dropped from later
+ * rounds (its figures are then from fewer runs).
  */
 export function race(
   contenders: Record<string, () => unknown>,
-  options: { warmup?: number; rounds?: number; budgetMs?: number } = {},
+  options: { warmup?: number; rounds?: number; budgetMs?: number; minSampleMs?: number } = {},
 ): Record<string, Timing> {
-  const { warmup = 3, rounds = 11, budgetMs = Infinity } = options;
+  const { warmup = 3, rounds = 11, budgetMs = Infinity, minSampleMs = 5 } = options;
   const times: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  const reps: Record<string, number> = Object.fromEntries(Object.keys(contenders).map((k) => [k, 1]));
   const dropped = new Set<string>();
   for (let r = 0; r < warmup + rounds; r++) {
     for (const [name, run] of Object.entries(contenders)) {
       if (dropped.has(name)) continue;
+      const n = reps[name]!;
       const t0 = performance.now();
-      run();
+      for (let k = 0; k < n; k++) run();
       const t = performance.now() - t0;
-      if (r >= warmup) times[name]!.push(t);
+      if (r >= warmup) times[name]!.push(t / n);
+      else if (t < minSampleMs) reps[name] = Math.min(1000, Math.ceil((n * minSampleMs) / Math.max(t, 0.05)));
       if (t > budgetMs) dropped.add(name);
     }
   }

@@ -280,7 +280,12 @@ export function findMentions(m: CompiledMatcher, input: string): Mention[] {
         h = WORD_HASH_SEED;
       }
       h = Math.imul(h ^ a, 0x01000193);
-      i++;
+      // The rest of the word, in a tight loop (anything unusual goes back to the general case).
+      for (i++; i < n; i++) {
+        a = cls[input.charCodeAt(i)]!;
+        if (a === 0 || a > lastWord) break;
+        h = Math.imul(h ^ a, 0x01000193);
+      }
       continue;
     }
     if (a === cApostrophe) {
