@@ -191,8 +191,11 @@ export async function rankDocumentsForPage(
   const pageWeight = (e: string): number => entityIdf.get(e)! * (1 + Math.log(page.entityCounts.get(e) ?? 1));
 
   const perDocument = new Map<string, { textScore: number; entities: Set<string>; best?: { p: Passage; score: number; shared: string[]; terms: string[] } }>();
+  // In document order, whatever order the index returned them in: sums and ties come out the same
+  // over every index (of equal scores, a document's earlier passage is its best).
+  passages.sort((a, b) => (a.documentId < b.documentId ? -1 : a.documentId > b.documentId ? 1 : a.index - b.index || a.id.localeCompare(b.id)));
   for (const p of passages) {
-    const shared = [...(inPassage.get(p.id) ?? [])];
+    const shared = [...(inPassage.get(p.id) ?? [])].sort((a, b) => pageWeight(b) - pageWeight(a) || a.localeCompare(b));
     const t = text.get(p.id);
     const entityScore = shared.reduce((s, e) => s + pageWeight(e), 0);
     const score = (t?.score ?? 0) + ENTITY_WEIGHT * entityScore;

@@ -1,6 +1,9 @@
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
+import { tokenize } from '../text/tokenize';
+import type { RankingIndex } from './rank';
 import { type CorpusInfo, type CorpusReader, infoOf, rankPassageHits } from './reader';
 import type { BundlePayload, CorpusDocument, Entity, Passage, PassageMention } from './schema';
+import { createStoreRankingIndex } from './store-ranking';
 
 /**
  * The corpus in IndexedDB, kept by generation so that a new corpus is written while the old one
@@ -12,6 +15,12 @@ import type { BundlePayload, CorpusDocument, Entity, Passage, PassageMention } f
  * the next generation in chunks (any number of transactions), then flips `meta` in one transaction,
  * then deletes the old generation. A crash or a full disk before the flip leaves stray records of an
  * unfinished generation, which nothing reads and the next open or import deletes.
+ *
+ * Beside the records the store keeps what ranking reads (see store-ranking.ts), so that a query
+ * reads only the terms and passages it needs: `postings` (per term, the passages it occurs in and
+ * how often, derived from passage text with `tokenize`), `terms` (per term, the document frequency
+ * of the ranking statistics) and, in `meta`, the passage count and mean passage length. They are
+ * staged with the records, kept right by `applyChanges`, and deleted with stray generations.
  */
 
 /** What a sync last trusted; kept in the same record as the current generation, so they change together. */
@@ -34,14 +43,37 @@ interface Wrapped<T> {
   v: T;
 }
 
-interface MetaRecord {
+/** What ranking needs of the statistics, kept small so that every query can read it. */
+export interface RankingStats {
+  passages: number;
+  averageLength: number;
+}
+
+/** @internal The one record naming the current generation. */
+export interface MetaRecord {
   generation: number;
   info: CorpusInfo;
   trust?: TrustRecord;
+  ranking?: RankingStats;
 }
 
-/** The IndexedDB layout of the corpus. */
-interface CorpusDB extends DBSchema {
+/** @internal A term's postings: passage ids and, at the same positions, how often the term occurs there. */
+export interface PostingsRecord {
+  g: number;
+  t: string;
+  ids: string[];
+  tf: number[];
+}
+
+/** @internal A term's document frequency, as the corpus's ranking statistics give it. */
+export interface TermRecord {
+  g: number;
+  t: string;
+  df: number;
+}
+
+/** @internal The IndexedDB layout of the corpus. */
+export interface CorpusDB extends DBSchema {
   meta: { key: 'info'; value: MetaRecord };
   stats: { key: number; value: BundlePayload['stats'] };
   documents: { key: [number, string]; value: Wrapped<CorpusDocument> };
@@ -52,11 +84,16 @@ interface CorpusDB extends DBSchema {
     value: Wrapped<PassageMention>;
     indexes: { byEntity: [number, string]; byPassage: [number, string] };
   };
+  postings: { key: [number, string]; value: PostingsRecord };
+  terms: { key: [number, string]; value: TermRecord };
 }
 
 const RECORD_STORES = ['documents', 'passages', 'entities', 'mentions'] as const;
 type RecordStore = (typeof RECORD_STORES)[number];
-const STORES = ['meta', 'stats', ...RECORD_STORES] as const;
+/** Stores derived from the records for ranking, keyed `[g, term]`. */
+const INDEX_STORES = ['postings', 'terms'] as const;
+const KEYED_STORES = [...RECORD_STORES, ...INDEX_STORES] as const;
+const STORES = ['meta', 'stats', ...KEYED_STORES] as const;
 
 /** Added, changed and removed records that turn the stored corpus into the next version in one transaction. */
 export interface CorpusChanges {
@@ -98,15 +135,21 @@ export interface CorpusStore extends CorpusReader {
   readPayload(): Promise<BundlePayload>;
   /** What the last sync trusted, if any. */
   trust(): Promise<TrustRecord | undefined>;
+  /**
+   * A ranking index that reads the stored postings and records per query; it answers for the
+   * corpus current at its first read, and rejects with CorpusChangedError if that changes.
+   */
+  rankingIndex(): RankingIndex;
   close(): void;
 }
 
 /** Opens (creating where needed) the corpus database; rejects where IndexedDB cannot be opened. */
 export async function openCorpusStore(name = 'backstory-corpus'): Promise<CorpusStore> {
-  const db = await openDB<CorpusDB>(name, 2, {
+  const db = await openDB<CorpusDB>(name, 3, {
     upgrade(db, oldVersion) {
-      // Version 1 kept one unversioned copy; it is dropped and the service imports the default again.
-      if (oldVersion < 2) for (const s of [...db.objectStoreNames]) db.deleteObjectStore(s);
+      // Version 1 kept one unversioned copy, version 2 no postings; both are dropped and the service
+      // imports the default again (a sync source then brings its corpus back).
+      if (oldVersion < 3) for (const s of [...db.objectStoreNames]) db.deleteObjectStore(s);
       db.createObjectStore('meta');
       db.createObjectStore('stats');
       db.createObjectStore('documents', { keyPath: ['g', 'v.id'] });
@@ -115,6 +158,8 @@ export async function openCorpusStore(name = 'backstory-corpus'): Promise<Corpus
       const mentions = db.createObjectStore('mentions', { keyPath: ['g', 'v.entityId', 'v.passageId', 'v.start'] });
       mentions.createIndex('byEntity', ['g', 'v.entityId']);
       mentions.createIndex('byPassage', ['g', 'v.passageId']);
+      db.createObjectStore('postings', { keyPath: ['g', 't'] });
+      db.createObjectStore('terms', { keyPath: ['g', 't'] });
     },
   });
   const store = storeOver(db);
@@ -134,7 +179,7 @@ async function deleteStrayGenerations(db: IDBPDatabase<CorpusDB>): Promise<void>
     for (const s of STORES) work.push(tx.objectStore(s).clear());
   } else {
     const g = meta.generation;
-    for (const s of RECORD_STORES) {
+    for (const s of KEYED_STORES) {
       work.push(tx.objectStore(s).delete(IDBKeyRange.upperBound([g], true)));
       work.push(tx.objectStore(s).delete(IDBKeyRange.lowerBound([g, []], true)));
     }
@@ -166,6 +211,73 @@ async function writeAll<S extends StoreNames<CorpusDB>>(
     }
     throw e;
   }
+}
+
+/** Each term's postings over `passages`, in passage order: the terms `tokenize` finds in the text, and how often. */
+export function buildPostings(passages: readonly Passage[]): Map<string, { ids: string[]; tf: number[] }> {
+  const out = new Map<string, { ids: string[]; tf: number[] }>();
+  for (const p of passages) {
+    for (const [t, n] of termCounts(p.text)) {
+      const list = out.get(t);
+      if (list) {
+        list.ids.push(p.id);
+        list.tf.push(n);
+      } else out.set(t, { ids: [p.id], tf: [n] });
+    }
+  }
+  return out;
+}
+
+function termCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const t of tokenize(text)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  return counts;
+}
+
+/**
+ * Queues, in a patch's transaction, the postings and frequency changes that `changes` makes: the lists of
+ * every term a changed or removed passage had or has are read, stripped of those passages, given the new
+ * texts' counts, and written back (or deleted when empty); frequencies follow the new statistics.
+ */
+async function updateRankingIndex(
+  tx: IDBPTransaction<CorpusDB, (typeof STORES)[number][], 'readwrite'>,
+  g: number,
+  changes: CorpusChanges,
+  work: Promise<unknown>[],
+): Promise<void> {
+  const touched = new Set([...changes.passages.remove, ...changes.passages.put.map((p) => p.id)]);
+  const [old, oldStats] = await Promise.all([
+    Promise.all([...touched].map((id) => tx.objectStore('passages').get([g, id]))),
+    tx.objectStore('stats').get(g),
+  ]);
+  const added = new Map<string, [string, number][]>();
+  for (const p of changes.passages.put) {
+    for (const [t, n] of termCounts(p.text)) (added.get(t) ?? added.set(t, []).get(t)!).push([p.id, n]);
+  }
+  const terms = new Set(added.keys());
+  for (const r of old) if (r) for (const t of termCounts(r.v.text).keys()) terms.add(t);
+  const lists = await Promise.all([...terms].map((t) => tx.objectStore('postings').get([g, t])));
+  [...terms].forEach((t, i) => {
+    const before = lists[i];
+    const ids: string[] = [];
+    const tf: number[] = [];
+    if (before) {
+      before.ids.forEach((id, j) => {
+        if (touched.has(id)) return;
+        ids.push(id);
+        tf.push(before.tf[j]!);
+      });
+    }
+    for (const [id, n] of added.get(t) ?? []) {
+      ids.push(id);
+      tf.push(n);
+    }
+    work.push(ids.length ? tx.objectStore('postings').put({ g, t, ids, tf }) : tx.objectStore('postings').delete([g, t]));
+  });
+  const oldDf = oldStats?.documentFrequency ?? {};
+  const newDf = changes.stats.documentFrequency;
+  for (const t of Object.keys(oldDf)) if (!Object.hasOwn(newDf, t)) work.push(tx.objectStore('terms').delete([g, t]));
+  for (const [t, n] of Object.entries(newDf)) if (oldDf[t] !== n) work.push(tx.objectStore('terms').put({ g, t, df: n }));
 }
 
 function records(b: BundlePayload): { [S in RecordStore]: CorpusDB[S]['value']['v'][] } {
@@ -203,13 +315,40 @@ function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
           await step('staged-chunk');
         }
       }
+      // What ranking reads, staged the same way: postings in chunks of about `chunk` terms (fewer when
+      // their lists are long), then the document frequencies.
+      let batch: PostingsRecord[] = [];
+      let entries = 0;
+      const flush = async (): Promise<void> => {
+        const list = batch;
+        batch = [];
+        entries = 0;
+        await writeAll(db, ['postings'], (tx, work) => {
+          for (const r of list) work.push(tx.objectStore('postings').put(r));
+        });
+        await step('staged-chunk');
+      };
+      for (const [t, { ids, tf }] of buildPostings(b.passages)) {
+        batch.push({ g, t, ids, tf });
+        entries += ids.length;
+        if (batch.length >= chunk || entries >= chunk * 25) await flush();
+      }
+      if (batch.length) await flush();
+      const df = Object.entries(b.stats.documentFrequency);
+      for (let i = 0; i < df.length; i += chunk) {
+        await writeAll(db, ['terms'], (tx, work) => {
+          for (const [t, n] of df.slice(i, i + chunk)) work.push(tx.objectStore('terms').put({ g, t, df: n }));
+        });
+        await step('staged-chunk');
+      }
       // The flip: one transaction makes the new generation current, or (on a concurrent import) nothing.
       await writeAll(db, ['meta', 'stats'], async (tx, work) => {
         const now = await tx.objectStore('meta').get('info');
         if ((now?.generation ?? 0) !== (before?.generation ?? 0)) throw new Error('Another import finished first, so this one was dropped.');
         const trust = options.trust ?? now?.trust;
         work.push(tx.objectStore('stats').put(b.stats, g));
-        work.push(tx.objectStore('meta').put({ generation: g, info: infoOf(b), ...(trust ? { trust } : {}) }, 'info'));
+        const ranking = { passages: b.stats.passages, averageLength: b.stats.averageLength };
+        work.push(tx.objectStore('meta').put({ generation: g, info: infoOf(b), ranking, ...(trust ? { trust } : {}) }, 'info'));
       });
       await step('flipped');
       await deleteStrayGenerations(db);
@@ -225,6 +364,8 @@ function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
         }
         const g = meta.generation;
         const trust = options.trust ?? meta.trust;
+        // Postings and frequencies first: they need the stored passages and statistics before the change.
+        await updateRankingIndex(tx, g, changes, work);
         for (const d of changes.documents.remove) work.push(tx.objectStore('documents').delete([g, d]));
         for (const p of changes.passages.remove) work.push(tx.objectStore('passages').delete([g, p]));
         for (const e of changes.entities.remove) work.push(tx.objectStore('entities').delete([g, e]));
@@ -234,7 +375,8 @@ function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
         for (const v of changes.entities.put) work.push(tx.objectStore('entities').put({ g, v }));
         for (const v of changes.mentions.put) work.push(tx.objectStore('mentions').put({ g, v }));
         work.push(tx.objectStore('stats').put(changes.stats, g));
-        work.push(tx.objectStore('meta').put({ generation: g, info: changes.info, ...(trust ? { trust } : {}) }, 'info'));
+        const ranking = { passages: changes.stats.passages, averageLength: changes.stats.averageLength };
+        work.push(tx.objectStore('meta').put({ generation: g, info: changes.info, ranking, ...(trust ? { trust } : {}) }, 'info'));
       });
     },
 
@@ -265,6 +407,8 @@ function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
     async trust() {
       return (await db.get('meta', 'info'))?.trust;
     },
+
+    rankingIndex: () => createStoreRankingIndex(db),
 
     async info() {
       return (await current(db.transaction('meta'))).info;
