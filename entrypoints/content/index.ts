@@ -25,7 +25,10 @@ export default defineContentScript({
           entity: (id) => callBackground('getEntity', { id }),
           passages: (entityId, context, limit) => callBackground('getPassages', { entityId, limit, context }),
           readerHref: (hit) => readerUrl(hit.document.id, hit.passage.id),
-          openReader: (hit) => void callBackground('openReader', { documentId: hit.document.id, passageId: hit.passage.id }),
+          openReader: (hit) =>
+            void callBackground('openReader', { documentId: hit.document.id, passageId: hit.passage.id }).catch((e: unknown) =>
+              console.warn(`Backstory could not open the reader page: ${e instanceof Error ? e.message : String(e)}`),
+            ),
         });
         stops.push(cards.destroy);
         stops.push(watchSettings((s) => marker.setSettings(s)));
