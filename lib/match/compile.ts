@@ -270,7 +270,12 @@ function buildDoubleArray(keys: readonly string[]): Trie {
     let min = codes[0]!;
     for (let k = 1; k < n; k++) if (codes[k]! < min) min = codes[k]!;
     let base = -1;
-    for (let f = head; ; ) {
+    // A lone child goes right after its parent where that slot is free: a chain of such nodes (the
+    // letters of a shared first name) then lies in one stretch of memory, read in few cache lines.
+    if (n === 1 && slot + 1 < cap && da[2 * (slot + 1) + 1] === -1 && slot + 1 - codes[0]! >= 0 && slot + 1 - codes[0]! + K + 1 < cap) {
+      base = slot + 1 - codes[0]!;
+    }
+    for (let f = base >= 0 ? -2 : head; f !== -2; ) {
       if (f < 0) {
         const first = cap; // the first new slot: all new slots are free
         grow(cap + K + 2);

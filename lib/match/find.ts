@@ -36,8 +36,12 @@ export const CONTEXT_WINDOW = 400;
 const isUpper = (ch: string): boolean => ch !== ch.toLowerCase();
 const isLower = (ch: string): boolean => ch !== ch.toUpperCase();
 
-/** True when the letters around [start, end) of `input` are all capitals (a headline, a shout). */
+/**
+ * True when [start, end) of `input` and the letters around it on the same line are all capitals (a
+ * headline, a shout): at least four capitals around it, and no lower-case letter in it or around it.
+ */
 function inCapitals(input: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (isLower(input[k]!)) return false;
   let letters = 0;
   const scan = (from: number, to: number, step: number): boolean => {
     for (let k = from; k !== to; k += step) {

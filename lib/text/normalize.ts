@@ -124,7 +124,8 @@ export function afterApostrophe(input: string, i: number): number {
   if (ch !== 0x73 && ch !== 0x53) return i + 1;
   let a = s + 1;
   while (a < n && kindOf(input.charCodeAt(a)) === Kind.Drop) a++;
-  return a < n && isWordUnit(input.charCodeAt(a)) ? i + 1 : s + 1;
+  // (ʼ and ʿ are letters to Unicode, but apostrophes here: "Abadi’sʼ" still ends with a possessive)
+  return a < n && isWordUnit(input.charCodeAt(a)) && kindOf(input.charCodeAt(a)) !== Kind.Apostrophe ? i + 1 : s + 1;
 }
 
 const SCRATCH = 1024;

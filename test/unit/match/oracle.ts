@@ -52,6 +52,7 @@ function patterns(entities: readonly MatchableEntity[]): Pattern[] {
 }
 
 function inCapitals(input: string, start: number, end: number): boolean {
+  if ([...input.slice(start, end)].some(isLower)) return false;
   let letters = 0;
   for (let k = start - 1; k >= Math.max(0, start - 30); k--) {
     const ch = input[k]!;
