@@ -1,12 +1,13 @@
 import { compileMatcher, type CompiledMatcher } from '../lib/match/compile';
 import { findMentions } from '../lib/match/find';
+import { isWordUnit } from '../lib/text/normalize';
 import { generateCatalog, generateText, type GeneratedCatalog } from './generate';
 import { race, type Timing } from './registry';
 
 /**
  * The matching benchmark's core, free of Node APIs so that it runs the same in Node and, bundled
  * with esbuild, in a Chromium page: per catalog size and text size, the ms per MB of the character
- * loop (the floor), Backstory's findMentions, and one big RegExp alternation.
+ * loop (the floor), a word-boundary loop, Backstory's findMentions, and one big RegExp alternation.
  */
 
 /** One escaped alternation of every alias, longest first (so the leftmost match is the longest), with \b. */
@@ -27,6 +28,24 @@ export function charLoop(text: string): number {
   let s = 0;
   for (let i = 0; i < text.length; i++) s = (s + text.charCodeAt(i)) | 0;
   return s;
+}
+
+let wordTable: Uint8Array | undefined;
+
+/**
+ * A second floor: a loop that reads each character code, looks up whether it is part of a word in a
+ * 64K table, and counts word starts: what any word-boundary-respecting matcher must at least do.
+ */
+export function wordLoop(text: string): number {
+  const table = (wordTable ??= Uint8Array.from({ length: 0x10000 }, (_, c) => (isWordUnit(c) ? 1 : 0)));
+  let words = 0;
+  let prev = 0;
+  for (let i = 0; i < text.length; i++) {
+    const w = table[text.charCodeAt(i)]!;
+    if (w > prev) words++;
+    prev = w;
+  }
+  return words;
 }
 
 /** Figures of one catalog size × text size. */
@@ -60,6 +79,7 @@ export function runMatch(options: MatchOptions): MatchRow[] {
       const text = generateText(catalog, bytes, size + bytes);
       const contenders: Record<string, () => unknown> = {
         floor: () => charLoop(text),
+        words: () => wordLoop(text),
         backstory: () => findMentions(matcher, text),
       };
       if (re) contenders.regexp = () => regexpSpans(re, text);
@@ -85,7 +105,7 @@ export function formatRow(row: MatchRow): string {
     return t ? `${k} ${f(t.median)} (${f(t.min)}–${f(t.max)})` : '';
   };
   const b = row.msPerMB.backstory!.median;
-  const ratios = [`backstory/floor ${f(b / row.msPerMB.floor!.median)}x`];
+  const ratios = [`backstory/floor ${f(b / row.msPerMB.floor!.median)}x`, `words/floor ${f(row.msPerMB.words!.median / row.msPerMB.floor!.median)}x`];
   if (row.msPerMB.regexp) ratios.push(`regexp/backstory ${f(row.msPerMB.regexp.median / b)}x`);
-  return `${String(row.aliases).padStart(6)} aliases ${String(row.textKB).padStart(5)} KB | ms/MB ${[cell('floor'), cell('backstory'), cell('regexp')].filter(Boolean).join(' | ')} | ${ratios.join(', ')}`;
+  return `${String(row.aliases).padStart(6)} aliases ${String(row.textKB).padStart(5)} KB | ms/MB ${[cell('floor'), cell('words'), cell('backstory'), cell('regexp')].filter(Boolean).join(' | ')} | ${ratios.join(', ')}`;
 }
