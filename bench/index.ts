@@ -2,6 +2,9 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { allParts } from './registry';
 import './parts/matcher';
+import './parts/page';
+import './parts/store';
+import './parts/sync';
 
 /**
  * `npm run bench` runs every registered part; `npm run bench -- NAME [NAME…]` runs the named ones;

@@ -30,6 +30,8 @@ export interface CardSource {
 export interface EntityCards {
   /** Opens the card for the mention at or after the selection (or the top of the page); false if none. */
   openAtSelection(): boolean;
+  /** Scrolls a mention into view and opens its card (the popup's entity list uses it). */
+  reveal(hit: MentionHit): void;
   readonly hover: HoverController;
   destroy(): void;
 }
@@ -183,6 +185,13 @@ export function createEntityCards(doc: Document, marker: PageMarker, source: Car
       focusWhenReady = true;
       hover.openNow(hit);
       return true;
+    },
+    reveal(hit) {
+      const el = hit.range.startContainer.parentElement;
+      el?.scrollIntoView({ block: 'center', behavior: win.matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
+      focusWhenReady = true;
+      // Opened once the scroll has settled, so the card is placed beside the mention where it now is.
+      win.setTimeout(() => hover.openNow(hit), 350);
     },
     destroy() {
       hover.destroy();

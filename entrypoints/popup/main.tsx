@@ -24,8 +24,8 @@ const api: PopupApi = {
     callBackground('getRelated', { text: page.text, entityCounts: page.entities.map((e) => [e.id, e.count] as [string, number]) }),
   search: (query) => callBackground('search', { query }),
   async setSiteEnabled(host, enabled) {
+    // The page's content script watches the settings and marks or unmarks itself.
     await updateSettings(switchSite(await getSettings(), host, enabled));
-    await inTab((id) => callTab(id, 'siteSwitched', { enabled })).catch(() => undefined);
   },
   reveal: (entityId) => {
     void inTab((id) => callTab(id, 'revealEntity', { entityId })).then(done, () => undefined);

@@ -7,7 +7,22 @@ import type { BundlePayload, CorpusDocument, Passage, PassageMention } from './s
  * over passage text plus the rarity-weighted entities the two texts share.
  */
 
-/** What ranking reads; the memory corpus and the IndexedDB store both provide it. */
+/** What scoring needs of a passage, without its text. */
+export interface PassageFacts {
+  documentId: string;
+  /** Position in its document. */
+  index: number;
+  /** Number of index terms. */
+  length: number;
+  /** Its document's date (empty when the document has none). */
+  published: string;
+}
+
+/**
+ * What ranking reads; the memory corpus and the IndexedDB store both provide it. Scoring reads
+ * postings, entity passage lists and passage facts; whole passages and documents are read only
+ * for the results.
+ */
 export interface RankingIndex {
   /** Passage count and mean passage length (in index terms). */
   stats(): Promise<{ passages: number; averageLength: number }>;
@@ -15,12 +30,10 @@ export interface RankingIndex {
   documentFrequency(terms: readonly string[]): Promise<Map<string, number>>;
   /** For each term, the passages it occurs in and how often: term → passage id → count. */
   postings(terms: readonly string[]): Promise<Map<string, Map<string, number>>>;
-  /** The mentions of an entity, in every passage. */
-  mentionsOf(entityId: string): Promise<PassageMention[]>;
-  /** For each entity, in how many passages it is mentioned. */
-  entityPassageCounts(entityIds: readonly string[]): Promise<Map<string, number>>;
-  /** The mentions in the given passages. */
-  mentionsIn(passageIds: readonly string[]): Promise<PassageMention[]>;
+  /** For each entity, the passages that mention it and how many times: entity → passage id → mentions. */
+  entityPassages(entityIds: readonly string[]): Promise<Map<string, Map<string, number>>>;
+  /** The facts of each passage that exists and whose document exists. */
+  passageFacts(ids: readonly string[]): Promise<Map<string, PassageFacts>>;
   passages(ids: readonly string[]): Promise<Passage[]>;
   documents(ids: readonly string[]): Promise<CorpusDocument[]>;
 }
@@ -79,7 +92,7 @@ async function makeQuery(index: RankingIndex, text: string, n: number, limit: nu
 async function bm25(
   index: RankingIndex,
   query: Query,
-  candidates: ReadonlyMap<string, Passage>,
+  candidates: ReadonlyMap<string, { length: number }>,
   averageLength: number,
 ): Promise<Map<string, { score: number; terms: [string, number][] }>> {
   const out = new Map<string, { score: number; terms: [string, number][] }>();
@@ -99,8 +112,6 @@ async function bm25(
   return out;
 }
 
-const newer = (a: CorpusDocument, b: CorpusDocument): number => (b.published ?? '').localeCompare(a.published ?? '');
-
 /**
  * Ranks the passages that mention `entityId` by how well they fit `context` (the paragraph around
  * the mention) and the entities found in it: BM25 plus the shared entities, weighted by rarity;
@@ -112,56 +123,33 @@ export async function rankPassagesForMention(
   context: { text: string; entityIds: readonly string[] },
   limit = 10,
 ): Promise<RankedPassage[]> {
-  const mentions = await index.mentionsOf(entityId);
-  const ids = [...new Set(mentions.map((m) => m.passageId))];
-  if (ids.length === 0) return [];
-  const [stats, passages] = await Promise.all([index.stats(), index.passages(ids)]);
-  const byId = new Map(passages.map((p) => [p.id, p]));
-  const documents = new Map((await index.documents([...new Set(passages.map((p) => p.documentId))])).map((d) => [d.id, d]));
-  const query = await makeQuery(index, context.text, stats.passages, MAX_QUERY_TERMS);
-  const text = await bm25(index, query, byId, stats.averageLength);
   const others = [...new Set(context.entityIds)].filter((e) => e !== entityId);
-  const entityIdf = await entityWeights(index, others, stats.passages);
-  const inPassage = groupEntities(await index.mentionsIn(ids));
-  const count = new Map<string, number>();
-  for (const m of mentions) count.set(m.passageId, (count.get(m.passageId) ?? 0) + 1);
+  const lists = await index.entityPassages([entityId, ...others]);
+  const count = lists.get(entityId) ?? new Map<string, number>();
+  if (count.size === 0) return [];
+  const [stats, facts] = await Promise.all([index.stats(), index.passageFacts([...count.keys()])]);
+  const query = await makeQuery(index, context.text, stats.passages, MAX_QUERY_TERMS);
+  const text = await bm25(index, query, facts, stats.averageLength);
+  const entityIdf = new Map(others.map((e) => [e, idf(stats.passages, lists.get(e)?.size ?? 0)]));
 
-  const ranked: (RankedPassage & { mentions: number })[] = [];
-  for (const p of passages) {
-    const document = documents.get(p.documentId);
-    if (!document) continue;
-    const shared = others.filter((e) => inPassage.get(p.id)?.has(e)).sort((a, b) => entityIdf.get(b)! - entityIdf.get(a)!);
-    const t = text.get(p.id);
-    const score = (t?.score ?? 0) + ENTITY_WEIGHT * shared.reduce((s, e) => s + entityIdf.get(e)!, 0);
-    ranked.push({
-      passage: p,
-      document,
-      score,
-      sharedEntities: shared,
-      sharedTerms: (t?.terms ?? []).sort((a, b) => b[1] - a[1]).map(([term]) => term),
-      mentions: count.get(p.id) ?? 0,
-    });
+  const scored: { id: string; f: PassageFacts; score: number; shared: string[]; mentions: number }[] = [];
+  for (const [id, f] of facts) {
+    const shared = others.filter((e) => lists.get(e)?.has(id)).sort((a, b) => entityIdf.get(b)! - entityIdf.get(a)!);
+    const score = (text.get(id)?.score ?? 0) + ENTITY_WEIGHT * shared.reduce((s, e) => s + entityIdf.get(e)!, 0);
+    scored.push({ id, f, score, shared, mentions: count.get(id) ?? 0 });
   }
-  ranked.sort(
-    (a, b) =>
-      b.score - a.score || b.mentions - a.mentions || newer(a.document, b.document) || a.passage.id.localeCompare(b.passage.id),
-  );
-  return ranked.slice(0, limit).map(({ mentions: _m, ...r }) => r);
-}
-
-async function entityWeights(index: RankingIndex, ids: readonly string[], n: number): Promise<Map<string, number>> {
-  const counts = await index.entityPassageCounts(ids);
-  return new Map(ids.map((e) => [e, idf(n, counts.get(e) ?? 0)]));
-}
-
-function groupEntities(mentions: readonly PassageMention[]): Map<string, Set<string>> {
-  const out = new Map<string, Set<string>>();
-  for (const m of mentions) {
-    const set = out.get(m.passageId) ?? new Set<string>();
-    set.add(m.entityId);
-    out.set(m.passageId, set);
-  }
-  return out;
+  scored.sort((a, b) => b.score - a.score || b.mentions - a.mentions || b.f.published.localeCompare(a.f.published) || a.id.localeCompare(b.id));
+  const top = scored.slice(0, limit);
+  // Only the results are read whole.
+  const passages = new Map((await index.passages(top.map((r) => r.id))).map((p) => [p.id, p]));
+  const documents = new Map((await index.documents([...new Set(top.map((r) => r.f.documentId))])).map((d) => [d.id, d]));
+  return top.flatMap((r) => {
+    const passage = passages.get(r.id);
+    const document = documents.get(r.f.documentId);
+    if (!passage || !document) return [];
+    const terms = (text.get(r.id)?.terms ?? []).sort((a, b) => b[1] - a[1]).map(([term]) => term);
+    return [{ passage, document, score: r.score, sharedEntities: r.shared, sharedTerms: terms }];
+  });
 }
 
 /**
@@ -177,54 +165,61 @@ export async function rankDocumentsForPage(
 ): Promise<RankedDocument[]> {
   const stats = await index.stats();
   const entityIds = [...page.entityCounts.keys()];
-  const entityIdf = await entityWeights(index, entityIds, stats.passages);
-  const entityMentions = (await Promise.all(entityIds.map((e) => index.mentionsOf(e)))).flat();
+  const lists = await index.entityPassages(entityIds);
+  const entityIdf = new Map(entityIds.map((e) => [e, idf(stats.passages, lists.get(e)?.size ?? 0)]));
   const query = await makeQuery(index, page.text, stats.passages, MAX_QUERY_TERMS);
   const postings = await index.postings([...query.terms.keys()]);
-  const candidateIds = new Set(entityMentions.map((m) => m.passageId));
+  const candidateIds = new Set<string>();
+  for (const list of lists.values()) for (const pid of list.keys()) candidateIds.add(pid);
   for (const list of postings.values()) for (const pid of list.keys()) candidateIds.add(pid);
   if (candidateIds.size === 0) return [];
-  const passages = await index.passages([...candidateIds]);
-  const byId = new Map(passages.map((p) => [p.id, p]));
-  const text = await bm25(index, query, byId, stats.averageLength);
-  const inPassage = groupEntities(entityMentions);
+  const facts = await index.passageFacts([...candidateIds]);
+  const text = await bm25(index, query, facts, stats.averageLength);
+  const inPassage = new Map<string, string[]>();
+  for (const [e, list] of lists) for (const pid of list.keys()) (inPassage.get(pid) ?? inPassage.set(pid, []).get(pid)!).push(e);
   const pageWeight = (e: string): number => entityIdf.get(e)! * (1 + Math.log(page.entityCounts.get(e) ?? 1));
 
-  const perDocument = new Map<string, { textScore: number; entities: Set<string>; best?: { p: Passage; score: number; shared: string[]; terms: string[] } }>();
   // In document order, whatever order the index returned them in: sums and ties come out the same
   // over every index (of equal scores, a document's earlier passage is its best).
-  passages.sort((a, b) => (a.documentId < b.documentId ? -1 : a.documentId > b.documentId ? 1 : a.index - b.index || a.id.localeCompare(b.id)));
-  for (const p of passages) {
-    const shared = [...(inPassage.get(p.id) ?? [])].sort((a, b) => pageWeight(b) - pageWeight(a) || a.localeCompare(b));
-    const t = text.get(p.id);
+  const ordered = [...facts].sort(([a, fa], [b, fb]) =>
+    fa.documentId < fb.documentId ? -1 : fa.documentId > fb.documentId ? 1 : fa.index - fb.index || a.localeCompare(b),
+  );
+  type Best = { id: string; score: number; shared: string[]; terms: string[] };
+  const perDocument = new Map<string, { textScore: number; published: string; entities: Set<string>; best?: Best }>();
+  for (const [id, f] of ordered) {
+    const shared = [...(inPassage.get(id) ?? [])].sort((a, b) => pageWeight(b) - pageWeight(a) || a.localeCompare(b));
+    const t = text.get(id);
     const entityScore = shared.reduce((s, e) => s + pageWeight(e), 0);
     const score = (t?.score ?? 0) + ENTITY_WEIGHT * entityScore;
-    const d = perDocument.get(p.documentId) ?? { textScore: 0, entities: new Set<string>() };
+    const d = perDocument.get(f.documentId) ?? { textScore: 0, published: f.published, entities: new Set<string>() };
     d.textScore += t?.score ?? 0;
     for (const e of shared) d.entities.add(e);
     if (!d.best || score > d.best.score) {
-      d.best = { p, score, shared, terms: (t?.terms ?? []).sort((a, b) => b[1] - a[1]).map(([x]) => x) };
+      d.best = { id, score, shared, terms: (t?.terms ?? []).sort((a, b) => b[1] - a[1]).map(([x]) => x) };
     }
-    perDocument.set(p.documentId, d);
+    perDocument.set(f.documentId, d);
   }
-  const documents = new Map((await index.documents([...perDocument.keys()])).map((d) => [d.id, d]));
-  const ranked: RankedDocument[] = [];
+  const ranked: { id: string; score: number; published: string; entities: string[]; best: Best }[] = [];
   for (const [id, d] of perDocument) {
-    const document = documents.get(id);
     // A document that shares no actor or event with the page does not cover what it is about.
-    if (!document || !d.best || d.entities.size === 0) continue;
+    if (!d.best || d.entities.size === 0) continue;
     const entities = [...d.entities].sort((a, b) => pageWeight(b) - pageWeight(a) || a.localeCompare(b));
     // Entities count once per document; text evidence saturates so long documents do not win by length.
     const score = ENTITY_WEIGHT * entities.reduce((s, e) => s + pageWeight(e), 0) + Math.log(1 + d.textScore) * 2;
-    ranked.push({
-      document,
-      score,
-      entities,
-      bestPassage: { passage: d.best.p, document, score: d.best.score, sharedEntities: d.best.shared, sharedTerms: d.best.terms },
-    });
+    ranked.push({ id, score, published: d.published, entities, best: d.best });
   }
-  ranked.sort((a, b) => b.score - a.score || newer(a.document, b.document) || a.document.id.localeCompare(b.document.id));
-  return ranked.slice(0, limit);
+  ranked.sort((a, b) => b.score - a.score || b.published.localeCompare(a.published) || a.id.localeCompare(b.id));
+  const top = ranked.slice(0, limit);
+  // Only the results are read whole.
+  const [passages, documents] = await Promise.all([index.passages(top.map((r) => r.best.id)), index.documents(top.map((r) => r.id))]);
+  const passageById = new Map(passages.map((p) => [p.id, p]));
+  const documentById = new Map(documents.map((d) => [d.id, d]));
+  return top.flatMap((r) => {
+    const document = documentById.get(r.id);
+    const passage = passageById.get(r.best.id);
+    if (!document || !passage) return [];
+    return [{ document, score: r.score, entities: r.entities, bestPassage: { passage, document, score: r.best.score, sharedEntities: r.best.shared, sharedTerms: r.best.terms } }];
+  });
 }
 
 /** A ranking index over a parsed bundle held in memory (the CLI, and the background's fallback). */
@@ -232,11 +227,7 @@ export function createMemoryRankingIndex(b: BundlePayload): RankingIndex {
   const passages = new Map(b.passages.map((p) => [p.id, p]));
   const documents = new Map(b.documents.map((d) => [d.id, d]));
   const byEntity = new Map<string, PassageMention[]>();
-  const byPassage = new Map<string, PassageMention[]>();
-  for (const m of b.mentions) {
-    (byEntity.get(m.entityId) ?? byEntity.set(m.entityId, []).get(m.entityId)!).push(m);
-    (byPassage.get(m.passageId) ?? byPassage.set(m.passageId, []).get(m.passageId)!).push(m);
-  }
+  for (const m of b.mentions) (byEntity.get(m.entityId) ?? byEntity.set(m.entityId, []).get(m.entityId)!).push(m);
   let postings: Map<string, Map<string, number>> | undefined;
   const allPostings = (): Map<string, Map<string, number>> => {
     if (!postings) {
@@ -268,9 +259,24 @@ export function createMemoryRankingIndex(b: BundlePayload): RankingIndex {
       }
       return out;
     },
-    mentionsOf: async (id) => byEntity.get(id) ?? [],
-    entityPassageCounts: async (ids) => new Map(ids.map((id) => [id, new Set((byEntity.get(id) ?? []).map((m) => m.passageId)).size])),
-    mentionsIn: async (ids) => ids.flatMap((id) => byPassage.get(id) ?? []),
+    entityPassages: async (ids) => {
+      const out = new Map<string, Map<string, number>>();
+      for (const id of ids) {
+        const list = new Map<string, number>();
+        for (const m of byEntity.get(id) ?? []) list.set(m.passageId, (list.get(m.passageId) ?? 0) + 1);
+        out.set(id, list);
+      }
+      return out;
+    },
+    passageFacts: async (ids) => {
+      const out = new Map<string, PassageFacts>();
+      for (const id of ids) {
+        const p = passages.get(id);
+        const d = p && documents.get(p.documentId);
+        if (p && d) out.set(id, { documentId: p.documentId, index: p.index, length: p.length, published: d.published ?? '' });
+      }
+      return out;
+    },
     passages: async (ids) => ids.flatMap((id) => passages.get(id) ?? []),
     documents: async (ids) => ids.flatMap((id) => documents.get(id) ?? []),
   };

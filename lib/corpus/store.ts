@@ -3,7 +3,7 @@ import { tokenize } from '../text/tokenize';
 import type { RankingIndex } from './rank';
 import { type CorpusInfo, type CorpusReader, infoOf, rankPassageHits } from './reader';
 import type { BundlePayload, CorpusDocument, Entity, Passage, PassageMention } from './schema';
-import { createStoreRankingIndex } from './store-ranking';
+import { createRankingCache, createStoreRankingIndex } from './store-ranking';
 
 /**
  * The corpus in IndexedDB, kept by generation so that a new corpus is written while the old one
@@ -18,9 +18,10 @@ import { createStoreRankingIndex } from './store-ranking';
  *
  * Beside the records the store keeps what ranking reads (see store-ranking.ts), so that a query
  * reads only the terms and passages it needs: `postings` (per term, the passages it occurs in and
- * how often, derived from passage text with `tokenize`), `terms` (per term, the document frequency
- * of the ranking statistics) and, in `meta`, the passage count and mean passage length. They are
- * staged with the records, kept right by `applyChanges`, and deleted with stray generations.
+ * how often, derived from passage text with `tokenize`), `facts` (each passage's document,
+ * position and length, and each document's date, in one compact table) and, in `meta`, the passage
+ * count and mean passage length. They are staged with the records, kept right by `applyChanges`,
+ * and deleted with stray generations.
  */
 
 /** What a sync last trusted; kept in the same record as the current generation, so they change together. */
@@ -65,12 +66,14 @@ export interface PostingsRecord {
   tf: number[];
 }
 
-/** @internal A term's document frequency, as the corpus's ranking statistics give it. */
-export interface TermRecord {
-  g: number;
-  t: string;
-  df: number;
-}
+/**
+ * @internal The facts table, two records per generation: each passage's document, position and
+ * length, and each document's date ('' when it has none), in parallel arrays.
+ */
+export type FactsRecord =
+  | { g: number; k: 'passages'; ids: string[]; documentIds: string[]; indexes: number[]; lengths: number[] }
+  | { g: number; k: 'documents'; ids: string[]; published: string[] };
+
 
 /** @internal The IndexedDB layout of the corpus. */
 export interface CorpusDB extends DBSchema {
@@ -85,13 +88,13 @@ export interface CorpusDB extends DBSchema {
     indexes: { byEntity: [number, string]; byPassage: [number, string] };
   };
   postings: { key: [number, string]; value: PostingsRecord };
-  terms: { key: [number, string]; value: TermRecord };
+  facts: { key: [number, string]; value: FactsRecord };
 }
 
 const RECORD_STORES = ['documents', 'passages', 'entities', 'mentions'] as const;
 type RecordStore = (typeof RECORD_STORES)[number];
 /** Stores derived from the records for ranking, keyed `[g, term]`. */
-const INDEX_STORES = ['postings', 'terms'] as const;
+const INDEX_STORES = ['postings', 'facts'] as const;
 const KEYED_STORES = [...RECORD_STORES, ...INDEX_STORES] as const;
 const STORES = ['meta', 'stats', ...KEYED_STORES] as const;
 
@@ -159,7 +162,7 @@ export async function openCorpusStore(name = 'backstory-corpus'): Promise<Corpus
       mentions.createIndex('byEntity', ['g', 'v.entityId']);
       mentions.createIndex('byPassage', ['g', 'v.passageId']);
       db.createObjectStore('postings', { keyPath: ['g', 't'] });
-      db.createObjectStore('terms', { keyPath: ['g', 't'] });
+      db.createObjectStore('facts', { keyPath: ['g', 'k'] });
     },
   });
   const store = storeOver(db);
@@ -228,6 +231,25 @@ export function buildPostings(passages: readonly Passage[]): Map<string, { ids: 
   return out;
 }
 
+/** The facts table's two records for generation `g`. */
+function factsRecords(
+  g: number,
+  passages: readonly Pick<Passage, 'id' | 'documentId' | 'index' | 'length'>[],
+  documents: readonly { id: string; published?: string }[],
+): FactsRecord[] {
+  return [
+    {
+      g,
+      k: 'passages',
+      ids: passages.map((p) => p.id),
+      documentIds: passages.map((p) => p.documentId),
+      indexes: passages.map((p) => p.index),
+      lengths: passages.map((p) => p.length),
+    },
+    { g, k: 'documents', ids: documents.map((d) => d.id), published: documents.map((d) => d.published ?? '') },
+  ];
+}
+
 function termCounts(text: string): Map<string, number> {
   const counts = new Map<string, number>();
   for (const t of tokenize(text)) counts.set(t, (counts.get(t) ?? 0) + 1);
@@ -235,9 +257,9 @@ function termCounts(text: string): Map<string, number> {
 }
 
 /**
- * Queues, in a patch's transaction, the postings and frequency changes that `changes` makes: the lists of
+ * Queues, in a patch's transaction, the postings and facts changes that `changes` makes: the lists of
  * every term a changed or removed passage had or has are read, stripped of those passages, given the new
- * texts' counts, and written back (or deleted when empty); frequencies follow the new statistics.
+ * texts' counts, and written back (or deleted when empty); the facts table is rewritten.
  */
 async function updateRankingIndex(
   tx: IDBPTransaction<CorpusDB, (typeof STORES)[number][], 'readwrite'>,
@@ -246,10 +268,7 @@ async function updateRankingIndex(
   work: Promise<unknown>[],
 ): Promise<void> {
   const touched = new Set([...changes.passages.remove, ...changes.passages.put.map((p) => p.id)]);
-  const [old, oldStats] = await Promise.all([
-    Promise.all([...touched].map((id) => tx.objectStore('passages').get([g, id]))),
-    tx.objectStore('stats').get(g),
-  ]);
+  const old = await Promise.all([...touched].map((id) => tx.objectStore('passages').get([g, id])));
   const added = new Map<string, [string, number][]>();
   for (const p of changes.passages.put) {
     for (const [t, n] of termCounts(p.text)) (added.get(t) ?? added.set(t, []).get(t)!).push([p.id, n]);
@@ -274,10 +293,24 @@ async function updateRankingIndex(
     }
     work.push(ids.length ? tx.objectStore('postings').put({ g, t, ids, tf }) : tx.objectStore('postings').delete([g, t]));
   });
-  const oldDf = oldStats?.documentFrequency ?? {};
-  const newDf = changes.stats.documentFrequency;
-  for (const t of Object.keys(oldDf)) if (!Object.hasOwn(newDf, t)) work.push(tx.objectStore('terms').delete([g, t]));
-  for (const [t, n] of Object.entries(newDf)) if (oldDf[t] !== n) work.push(tx.objectStore('terms').put({ g, t, df: n }));
+  // The facts table: rebuilt from the stored one without the touched records, plus the new ones.
+  const [oldPassages, oldDocuments] = await Promise.all([tx.objectStore('facts').get([g, 'passages']), tx.objectStore('facts').get([g, 'documents'])]);
+  const passageFacts = new Map<string, Pick<Passage, 'documentId' | 'index' | 'length'>>();
+  if (oldPassages?.k === 'passages') {
+    oldPassages.ids.forEach((id, i) => passageFacts.set(id, { documentId: oldPassages.documentIds[i]!, index: oldPassages.indexes[i]!, length: oldPassages.lengths[i]! }));
+  }
+  for (const id of changes.passages.remove) passageFacts.delete(id);
+  for (const p of changes.passages.put) passageFacts.set(p.id, p);
+  const published = new Map<string, string>();
+  if (oldDocuments?.k === 'documents') oldDocuments.ids.forEach((id, i) => published.set(id, oldDocuments.published[i]!));
+  for (const id of changes.documents.remove) published.delete(id);
+  for (const d of changes.documents.put) published.set(d.id, d.published ?? '');
+  const facts = factsRecords(
+    g,
+    [...passageFacts].map(([id, f]) => ({ id, ...f })),
+    [...published].map(([id, date]) => ({ id, published: date })),
+  );
+  for (const r of facts) work.push(tx.objectStore('facts').put(r));
 }
 
 function records(b: BundlePayload): { [S in RecordStore]: CorpusDB[S]['value']['v'][] } {
@@ -285,6 +318,7 @@ function records(b: BundlePayload): { [S in RecordStore]: CorpusDB[S]['value']['
 }
 
 function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
+  const rankingCache = createRankingCache();
   /** The current generation, read in the caller's transaction so the records read with it match. */
   const current = async (tx: { objectStore(name: 'meta'): { get(key: 'info'): Promise<MetaRecord | undefined> } }): Promise<MetaRecord> => {
     const meta = await tx.objectStore('meta').get('info');
@@ -316,7 +350,7 @@ function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
         }
       }
       // What ranking reads, staged the same way: postings in chunks of about `chunk` terms (fewer when
-      // their lists are long), then the document frequencies.
+      // their lists are long), then the facts table.
       let batch: PostingsRecord[] = [];
       let entries = 0;
       const flush = async (): Promise<void> => {
@@ -334,13 +368,10 @@ function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
         if (batch.length >= chunk || entries >= chunk * 25) await flush();
       }
       if (batch.length) await flush();
-      const df = Object.entries(b.stats.documentFrequency);
-      for (let i = 0; i < df.length; i += chunk) {
-        await writeAll(db, ['terms'], (tx, work) => {
-          for (const [t, n] of df.slice(i, i + chunk)) work.push(tx.objectStore('terms').put({ g, t, df: n }));
-        });
-        await step('staged-chunk');
-      }
+      await writeAll(db, ['facts'], (tx, work) => {
+        for (const r of factsRecords(g, b.passages, b.documents)) work.push(tx.objectStore('facts').put(r));
+      });
+      await step('staged-chunk');
       // The flip: one transaction makes the new generation current, or (on a concurrent import) nothing.
       await writeAll(db, ['meta', 'stats'], async (tx, work) => {
         const now = await tx.objectStore('meta').get('info');
@@ -408,7 +439,7 @@ function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
       return (await db.get('meta', 'info'))?.trust;
     },
 
-    rankingIndex: () => createStoreRankingIndex(db),
+    rankingIndex: () => createStoreRankingIndex(db, rankingCache),
 
     async info() {
       return (await current(db.transaction('meta'))).info;

@@ -10,8 +10,6 @@ export interface PageToContentCalls {
   getPageSummary(p: Record<string, never>): PageSummary;
   /** Scrolls to the first mention of the entity and opens its card; false if the page has none. */
   revealEntity(p: { entityId: string }): boolean;
-  /** Backstory was switched on or off for this site: mark or unmark the page now. */
-  siteSwitched(p: { enabled: boolean }): void;
 }
 
 type Name = keyof PageToContentCalls;

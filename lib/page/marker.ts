@@ -60,6 +60,13 @@ export interface PageMarker {
   mentionFrom(node: Node, offset: number): MentionHit | undefined;
   /** Every mention the matcher found in a block (marked or not), for the card's context. */
   mentionsIn(block: TextBlock): readonly FoundMention[];
+  /** The first marked mention of an entity, in document order. */
+  firstMentionOf(entityId: string): MentionHit | undefined;
+  /**
+   * What the page is about, for the popup: each entity it names (every mention counted, marked or
+   * not) and its text so far, at most `maxChars` characters.
+   */
+  summary(maxChars?: number): { entities: { id: string; type: EntityType; count: number }[]; text: string };
   stats(): MarkerStats;
   /** Removes every mark, stops observing and drops queued work. */
   destroy(): void;
@@ -471,6 +478,30 @@ export function createPageMarker(
       return best;
     },
     mentionsIn: (block) => states.get(block.element)?.mentions ?? [],
+    firstMentionOf(entityId) {
+      let best: MentionHit | undefined;
+      for (const state of states.values()) {
+        if (!state.painted) continue;
+        const k = state.shown.findIndex((m) => m.entityId === entityId);
+        if (k < 0 || !state.painted.ranges[k]?.startContainer.isConnected) continue;
+        const hit = hitIn(state, k);
+        if (!best || hit.range.compareBoundaryPoints(hit.range.START_TO_START, best.range) < 0) best = hit;
+      }
+      return best;
+    },
+    summary(maxChars = 20_000) {
+      const counts = new Map<string, { id: string; type: EntityType; count: number }>();
+      let text = '';
+      for (const state of states.values()) {
+        for (const m of state.mentions) {
+          const e = counts.get(m.entityId) ?? { id: m.entityId, type: m.type, count: 0 };
+          e.count++;
+          counts.set(m.entityId, e);
+        }
+        if (text.length < maxChars) text += `${state.block.text.slice(0, maxChars - text.length)}\n`;
+      }
+      return { entities: [...counts.values()], text };
+    },
     stats: () => ({ ...stats }),
     destroy() {
       destroyed = true;

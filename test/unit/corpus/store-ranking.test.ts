@@ -74,7 +74,7 @@ async function expectSameAnswers(memory: RankingIndex, stored: () => RankingInde
   return compared;
 }
 
-describe('the store ranking index', () => {
+describe('the store ranking index', { timeout: 60_000 }, () => {
   it('ranks the seed corpus exactly as the memory index does, for every entity in the context of each passage that names it', async () => {
     const store = await storeWith(seed);
     const memory = createMemoryRankingIndex(seed);
@@ -176,7 +176,7 @@ describe('the store ranking index', () => {
     await expect(before.postings(['zzquux'])).rejects.toBeInstanceOf(CorpusChangedError);
   });
 
-  it('deletes the postings and frequencies of earlier and unfinished generations', async () => {
+  it('deletes the postings and facts of earlier and unfinished generations', async () => {
     const a = generateCorpus({ documents: 5, passagesPerDocument: 3, entities: 4, vocabulary: 60, seed: 1 });
     const b = generateCorpus({ documents: 4, passagesPerDocument: 2, entities: 4, vocabulary: 60, seed: 2 });
     const store = await storeWith(a, 'strays');
@@ -203,7 +203,7 @@ describe('the store ranking index', () => {
     const raw = await openDB('strays');
     const generations = async (s: string) => new Set((await raw.getAllKeys(s)).map((k) => (k as [number])[0]));
     expect(await generations('postings')).toEqual(new Set([2]));
-    expect(await generations('terms')).toEqual(new Set([2]));
+    expect(await generations('facts')).toEqual(new Set([2]));
     raw.close();
     expect(await rankPassagesForMention(reopened.rankingIndex(), 'e-0', { text: b.passages[0]!.text, entityIds: [] })).toEqual(
       await rankPassagesForMention(createMemoryRankingIndex(b), 'e-0', { text: b.passages[0]!.text, entityIds: [] }),

@@ -1,0 +1,126 @@
+import { createMemoryRankingIndex, rankDocumentsForPage, rankPassagesForMention, type RankingIndex } from '../lib/corpus/rank';
+import type { BundlePayload } from '../lib/corpus/schema';
+import { type CorpusStore, openCorpusStore } from '../lib/corpus/store';
+import { generateContext, generateCorpus, type CorpusShape, zipf } from './corpus';
+import { rng } from './generate';
+
+/**
+ * The store part's page code, bundled with esbuild and run in headless Chromium on a 127.0.0.1
+ * page: generates a corpus, imports it into the page's real IndexedDB with the extension's store,
+ * and times the two rankings over the store's index and over the memory index of the same corpus.
+ */
+
+/** One query, ready to run against any index. */
+export type Query = { kind: 'mention'; entityId: string; context: { text: string; entityIds: string[] } } | { kind: 'page'; text: string; entityCounts: [string, number][] };
+
+/** Times in ms of each query kind, per contender, in query order. */
+export interface QueryTimes {
+  mention: { store: number[]; memory: number[] };
+  page: { store: number[]; memory: number[] };
+  /** The memory index's first query, which builds its postings of the whole corpus. */
+  memoryFirstQueryMs: number;
+  /** Queries whose top results differ between the two indexes (must be 0). */
+  disagreements: number;
+}
+
+/** What the bundle puts on the page's globalThis for the store part to call. */
+export interface StoreBench {
+  generate(shape: CorpusShape): { documents: number; passages: number; mentions: number; terms: number; ms: number };
+  useBundle(bundle: BundlePayload): void;
+  importIntoStore(name: string): Promise<{ ms: number }>;
+  /** Reading the whole corpus back and indexing it in memory: what the background did per version before. */
+  readWholeCorpus(): Promise<{ ms: number }>;
+  queries(options: { mentions: number; pages: number; seed: number }): Promise<QueryTimes>;
+  runQueries(queries: Query[], rounds: number): Promise<QueryTimes>;
+}
+
+let bundle: BundlePayload | undefined;
+let store: CorpusStore | undefined;
+
+/** Queries as a reader makes them: a name met on a page (entities as often as the corpus names them), and pages of a few paragraphs. */
+function makeQueries(b: BundlePayload, mentions: number, pages: number, seed: number): Query[] {
+  const r = rng(seed);
+  const out: Query[] = [];
+  for (let i = 0; i < mentions; i++) {
+    const m = b.mentions[Math.floor(r() * b.mentions.length)]!;
+    out.push({ kind: 'mention', entityId: m.entityId, context: generateContext(b, m.entityId, seed + i, { offTopic: i % 5 === 4 }) });
+  }
+  const byDocument = new Map<string, BundlePayload['passages']>();
+  for (const p of b.passages) (byDocument.get(p.documentId) ?? byDocument.set(p.documentId, []).get(p.documentId)!).push(p);
+  for (let i = 0; i < pages; i++) {
+    // A page: a few paragraphs from two corpus documents, and the entities they name.
+    const docs = [b.documents[Math.floor(r() * b.documents.length)]!, b.documents[zipf(r, b.documents.length)]!];
+    const ps = docs.flatMap((d) => (byDocument.get(d.id) ?? []).filter(() => r() < 0.5));
+    const ids = new Set(ps.map((p) => p.id));
+    const counts = new Map<string, number>();
+    for (const m of b.mentions) if (ids.has(m.passageId)) counts.set(m.entityId, (counts.get(m.entityId) ?? 0) + 1);
+    out.push({ kind: 'page', text: ps.map((p) => p.text).join('\n\n'), entityCounts: [...counts] });
+  }
+  return out;
+}
+
+async function run(q: Query, index: RankingIndex): Promise<string> {
+  if (q.kind === 'mention') return (await rankPassagesForMention(index, q.entityId, q.context, 10)).map((r) => r.passage.id).join();
+  return (await rankDocumentsForPage(index, { text: q.text, entityCounts: new Map(q.entityCounts) }, 8)).map((r) => r.document.id).join();
+}
+
+async function runQueries(queries: Query[], rounds: number): Promise<QueryTimes> {
+  if (!bundle || !store) throw new Error('Generate a corpus and import it first.');
+  const memory = createMemoryRankingIndex(bundle);
+  let t0 = performance.now();
+  await run(queries[0]!, memory);
+  const memoryFirstQueryMs = performance.now() - t0;
+  const times: QueryTimes = { mention: { store: [], memory: [] }, page: { store: [], memory: [] }, memoryFirstQueryMs, disagreements: 0 };
+  for (let round = 0; round < rounds; round++) {
+    for (const q of queries) {
+      // Interleaved, store then memory, so that a noisy moment slows both alike.
+      t0 = performance.now();
+      const a = await run(q, store.rankingIndex());
+      const tStore = performance.now() - t0;
+      t0 = performance.now();
+      const b = await run(q, memory);
+      const tMemory = performance.now() - t0;
+      times[q.kind].store.push(tStore);
+      times[q.kind].memory.push(tMemory);
+      if (a !== b) times.disagreements++;
+    }
+  }
+  return times;
+}
+
+const bench: StoreBench = {
+  generate(shape) {
+    const t0 = performance.now();
+    bundle = generateCorpus(shape);
+    return {
+      documents: bundle.documents.length,
+      passages: bundle.passages.length,
+      mentions: bundle.mentions.length,
+      terms: Object.keys(bundle.stats.documentFrequency).length,
+      ms: performance.now() - t0,
+    };
+  },
+  useBundle(b) {
+    bundle = b;
+  },
+  async importIntoStore(name) {
+    if (!bundle) throw new Error('Generate a corpus first.');
+    store?.close();
+    store = await openCorpusStore(name);
+    const t0 = performance.now();
+    await store.importBundle(bundle);
+    return { ms: performance.now() - t0 };
+  },
+  async readWholeCorpus() {
+    if (!store) throw new Error('Import a corpus first.');
+    const t0 = performance.now();
+    const payload = await store.readPayload();
+    const index = createMemoryRankingIndex(payload);
+    await index.postings(['x']); // the memory index builds every posting on first use
+    return { ms: performance.now() - t0 };
+  },
+  queries: ({ mentions, pages, seed }) => runQueries(makeQueries(bundle!, mentions, pages, seed), 1),
+  runQueries,
+};
+
+(globalThis as unknown as { backstoryStoreBench: StoreBench }).backstoryStoreBench = bench;
