@@ -61,7 +61,8 @@ export default defineBackground(() => {
   handleCalls({
     getStatus: () => statusWithSync(),
     getEntity: async ({ id }) => (await (await corpus.reader()).getEntity(id)) ?? null,
-    getPassages: async ({ entityId, limit }) => (await corpus.reader()).getPassagesOfEntity(entityId, limit),
+    // Ranked for the paragraph around the mention (the card sends it), over the store's postings.
+    getPassages: ({ entityId, limit, context }) => coverage.passages(entityId, context, limit),
     getDocument: async ({ id }) => (await (await corpus.reader()).getDocument(id)) ?? null,
     findMentions: async ({ blocks }) => {
       const { matcher, entities } = await corpus.matcher();

@@ -1,36 +1,66 @@
-import type { CorpusReader } from './reader';
-import { createMemoryRankingIndex, rankDocumentsForPage, type RankingIndex } from './rank';
+import type { CorpusReader, PassageHit } from './reader';
+import { createMemoryRankingIndex, rankDocumentsForPage, rankPassagesForMention, type RankedPassage, type RankingIndex } from './rank';
 import type { Entity } from './schema';
 import { searchEntities, searchPassages } from './search';
+import { CorpusChangedError } from './store-ranking';
 import type { RelatedDocumentView, SearchResults } from './views';
 
 /**
- * What the popup shows, computed in the background: related coverage and search results as plain
- * views over one ranking index, rebuilt only when the corpus changes.
+ * What the card and the popup show, computed in the background: passages for a mention, related
+ * coverage and search results, over the store's own ranking index when the corpus is in IndexedDB
+ * (a query reads only what it needs), or over a memory index of the corpus otherwise.
  */
 export interface CoverageService {
+  /** The passages that mention an entity, best first for the paragraph around the mention (most mentions first without one). */
+  passages(entityId: string, context: { text: string; entityIds: readonly string[] } | undefined, limit?: number): Promise<(PassageHit & RankedPassage)[]>;
   related(page: { text: string; entityCounts: ReadonlyMap<string, number> }, limit?: number): Promise<RelatedDocumentView[]>;
   search(query: string): Promise<SearchResults>;
 }
 
+/** A reader that has its own ranking index (the IndexedDB store). */
+const ranksItself = (r: CorpusReader): r is CorpusReader & { rankingIndex(): RankingIndex } =>
+  typeof (r as { rankingIndex?: unknown }).rankingIndex === 'function';
+
 /** Creates the coverage service over whatever corpus `reader()` currently serves. */
 export function createCoverageService(reader: () => Promise<CorpusReader>): CoverageService {
-  let cache: { key: string; index: RankingIndex; entities: Entity[]; byId: Map<string, Entity> } | undefined;
+  let cache: { key: string; index: () => RankingIndex; entities: Entity[]; byId: Map<string, Entity> } | undefined;
   const current = async () => {
     const r = await reader();
     const { corpus } = await r.info();
     const key = `${corpus.id}@${corpus.version}@${corpus.created}`;
     if (cache?.key !== key) {
-      const payload = await r.readPayload();
-      cache = { key, index: createMemoryRankingIndex(payload), entities: payload.entities, byId: new Map(payload.entities.map((e) => [e.id, e])) };
+      if (ranksItself(r)) {
+        const entities = await r.getEntities();
+        cache = { key, index: () => r.rankingIndex(), entities, byId: new Map(entities.map((e) => [e.id, e])) };
+      } else {
+        const payload = await r.readPayload();
+        const index = createMemoryRankingIndex(payload);
+        cache = { key, index: () => index, entities: payload.entities, byId: new Map(payload.entities.map((e) => [e.id, e])) };
+      }
     }
     return cache;
   };
+  /** Runs a ranking on a fresh index; once more if the corpus changed under it. */
+  const ranked = async <T>(run: (index: RankingIndex, c: NonNullable<typeof cache>) => Promise<T>): Promise<T> => {
+    const c = await current();
+    try {
+      return await run(c.index(), c);
+    } catch (e) {
+      if (!(e instanceof CorpusChangedError)) throw e;
+      const again = await current();
+      return run(again.index(), again);
+    }
+  };
   return {
+    passages: (entityId, context, limit = 20) =>
+      ranked(async (index) => {
+        const list = await rankPassagesForMention(index, entityId, context ?? { text: '', entityIds: [] }, limit);
+        const counts = (await index.entityPassages([entityId])).get(entityId);
+        return list.map((r) => ({ ...r, mentions: counts?.get(r.passage.id) ?? 0 }));
+      }),
     async related(page, limit = 8) {
-      const { index, byId } = await current();
-      const ranked = await rankDocumentsForPage(index, page, limit);
-      return ranked.map((r) => ({
+      const { list, byId } = await ranked(async (index, c) => ({ list: await rankDocumentsForPage(index, page, limit), byId: c.byId }));
+      return list.map((r) => ({
         id: r.document.id,
         title: r.document.title,
         ...(r.document.publisher ? { publisher: r.document.publisher } : {}),
@@ -41,8 +71,7 @@ export function createCoverageService(reader: () => Promise<CorpusReader>): Cove
       }));
     },
     async search(query) {
-      const { index, entities } = await current();
-      const passages = await searchPassages(index, query);
+      const { passages, entities } = await ranked(async (index, c) => ({ passages: await searchPassages(index, query), entities: c.entities }));
       return {
         entities: searchEntities(entities, query).map(({ entity, matched }) => ({
           id: entity.id,

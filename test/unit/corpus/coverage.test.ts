@@ -1,3 +1,4 @@
+import 'fake-indexeddb/auto';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_ASSETS, readCorpusSources } from '../../../cli/sources';
 import { buildPayload } from '../../../lib/corpus/build';
@@ -45,5 +46,48 @@ describe('createCoverageService', () => {
     current = createMemoryCorpus(next) as CorpusReader & ReturnType<typeof createMemoryCorpus>;
     const r = await coverage.search('Dunford');
     for (const p of r.passages) expect(p.documentId).toBe(bundle.documents[0]!.id);
+  });
+});
+
+describe('createCoverageService over the IndexedDB store', () => {
+  it('ranks with the store’s own index (never reading the whole corpus) and answers as the memory corpus does', async () => {
+    const { IDBFactory } = await import('fake-indexeddb');
+    vi.stubGlobal('indexedDB', new IDBFactory());
+    const { openCorpusStore } = await import('../../../lib/corpus/store');
+    const store = await openCorpusStore('coverage-test');
+    try {
+      await store.importBundle(bundle);
+      const readWhole = vi.spyOn(store, 'readPayload');
+      const stored = createCoverageService(async () => store);
+      const memory = createCoverageService(async () => createMemoryCorpus(bundle));
+      const page = {
+        text: 'Marco Rubio called Mohammed Shia al-Sudani about the ISIS detainees.',
+        entityCounts: new Map([
+          ['marco-rubio', 1],
+          ['mohammed-shia-al-sudani', 1],
+        ]),
+      };
+      expect(await stored.related(page)).toEqual(await memory.related(page));
+      expect(await stored.search('Tikrit')).toEqual(await memory.search('Tikrit'));
+      const context = {
+        text: "Iraq's prime minister Haider al-Abadi said he would welcome Russian airstrikes against Islamic State targets inside Iraq.",
+        entityIds: ['haider-al-abadi'],
+      };
+      const passages = await stored.passages('haider-al-abadi', context, 5);
+      expect(passages.map((p) => p.passage.id)).toEqual((await memory.passages('haider-al-abadi', context, 5)).map((p) => p.passage.id));
+      expect(passages[0]?.passage.id).toBe('cole-russian-airstrikes-2015#0');
+      expect(passages[0]?.mentions).toBe(bundle.mentions.filter((m) => m.entityId === 'haider-al-abadi' && m.passageId === passages[0]?.passage.id).length);
+      expect(readWhole).not.toHaveBeenCalled();
+    } finally {
+      store.close();
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('without context, gives the passages with the most mentions first', async () => {
+    const memory = createCoverageService(async () => createMemoryCorpus(bundle));
+    const list = await memory.passages('haider-al-abadi', undefined, 50);
+    expect(list.length).toBeGreaterThan(1);
+    expect(list.map((p) => p.mentions)).toEqual([...list.map((p) => p.mentions)].sort((a, b) => b - a));
   });
 });
