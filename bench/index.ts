@@ -5,6 +5,8 @@ import './parts/matcher';
 import './parts/page';
 import './parts/store';
 import './parts/sync';
+import './parts/popup';
+import './parts/size';
 
 /**
  * `npm run bench` runs every registered part; `npm run bench -- NAME [NAME…]` runs the named ones;
