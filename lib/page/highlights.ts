@@ -15,6 +15,8 @@ export interface MarkSpan {
 /** What a painter drew for one block, so it can be erased: one range per mark, in the order given. */
 export interface PaintedBlock {
   readonly ranges: readonly Range[];
+  /** The entity type of each mark. */
+  readonly types: readonly EntityType[];
   /** The fallback's wrapper elements of each mark (empty with CSS highlights). */
   readonly wrappers: readonly (readonly Element[])[];
 }
@@ -29,6 +31,14 @@ export interface MarkPainter {
   paint(block: TextBlock, marks: readonly MarkSpan[]): PaintedBlock;
   /** Removes what `paint` drew. */
   erase(painted: PaintedBlock): void;
+  /**
+   * Holds new highlights out of the registry until `show()`: the browser re-validates every range of
+   * a registered highlight on each frame it changes, so adding thousands of ranges a slice at a time
+   * to registered highlights costs time in the square of their number. The wrap painter ignores it.
+   */
+  hold(): void;
+  /** Registers the held highlights (one validation for all of them). */
+  show(): void;
   /** Removes every mark this painter drew and anything it registered. */
   destroy(): void;
 }
@@ -49,32 +59,38 @@ function highlightPainter(doc: Document): MarkPainter {
   const w = doc.defaultView as Window & { CSS: { highlights: HighlightRegistry }; Highlight: typeof Highlight };
   const registry = w.CSS.highlights;
   const mine = new Map<EntityType, Highlight>();
+  let held = false;
   const highlightOf = (type: EntityType): Highlight => {
     let h = mine.get(type);
     if (!h) {
       h = new w.Highlight();
       mine.set(type, h);
-      registry.set(highlightName(type), h);
+      if (!held) registry.set(highlightName(type), h);
     }
     return h;
   };
-  const typeOf = new WeakMap<Range, EntityType>();
   return {
     kind: 'highlights',
+    hold() {
+      if (held) return;
+      held = true;
+      for (const [type, h] of mine) if (registry.get(highlightName(type)) === h) registry.delete(highlightName(type));
+    },
+    show() {
+      if (!held) return;
+      held = false;
+      for (const [type, h] of mine) registry.set(highlightName(type), h);
+    },
     paint(block, marks) {
       const ranges = marks.map((m) => {
         const r = rangeInBlock(block, m.start, m.end, doc);
         highlightOf(m.type).add(r);
-        typeOf.set(r, m.type);
         return r;
       });
-      return { ranges, wrappers: [] };
+      return { ranges, types: marks.map((m) => m.type), wrappers: [] };
     },
     erase(painted) {
-      for (const r of painted.ranges) {
-        const t = typeOf.get(r);
-        if (t) mine.get(t)?.delete(r);
-      }
+      painted.ranges.forEach((r, i) => mine.get(painted.types[i]!)?.delete(r));
     },
     destroy() {
       for (const [type, h] of mine) if (registry.get(highlightName(type)) === h) registry.delete(highlightName(type));
@@ -95,6 +111,8 @@ function wrapPainter(doc: Document): MarkPainter {
   };
   return {
     kind: 'wrap',
+    hold() {},
+    show() {},
     paint(block, marks) {
       const wrappers: Element[][] = marks.map(() => []);
       // Last mark first: splitting a text node leaves the offsets before the split as they were.
@@ -122,7 +140,7 @@ function wrapPainter(doc: Document): MarkPainter {
         }
         return r;
       });
-      return { ranges, wrappers };
+      return { ranges, types: marks.map((m) => m.type), wrappers };
     },
     erase(painted) {
       for (const els of painted.wrappers) for (const el of els) unwrap(el);

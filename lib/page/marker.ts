@@ -131,9 +131,8 @@ export function createPageMarker(
   let settings: MarkSettings = options.settings ?? { markMode: 'first', disabledTypes: [] };
   const states = new Map<Element, BlockState>();
   const wrapperOf = new WeakMap<Element, { state: BlockState; k: number }>();
-  const generation = new WeakMap<Element, number>();
-  const blockGeneration = new WeakMap<TextBlock, number>();
-  let nextGeneration = 1;
+  /** The latest reading of each block element: an older one that comes back from the matcher is stale. */
+  const latest = new WeakMap<Element, TextBlock>();
   let destroyed = false;
   let inflight = 0;
   let inflightDone: (() => void)[] = [];
@@ -230,9 +229,7 @@ export function createPageMarker(
 
   const accept = (blocks: TextBlock[]): void => {
     for (const b of blocks) {
-      const g = nextGeneration++;
-      generation.set(b.element, g);
-      blockGeneration.set(b, g);
+      latest.set(b.element, b);
       const old = states.get(b.element);
       if (old && old.block.text === b.text) {
         // Same text (a re-render): keep the mentions, draw them on the new nodes.
@@ -260,7 +257,7 @@ export function createPageMarker(
       for (; k < batch.length; k++) {
         if (timeUp()) return true;
         const block = batch[k]!;
-        if (generation.get(block.element) !== blockGeneration.get(block)) continue; // read again since
+        if (latest.get(block.element) !== block) continue; // read again since
         if (!block.element.isConnected || !block.nodes.every((n) => n.isConnected)) continue;
         const mentions = found[k] ?? [];
         const old = states.get(block.element);
@@ -388,13 +385,16 @@ export function createPageMarker(
 
   // --- Start ---------------------------------------------------------------------------------
 
+  // The first scan's marks are registered at once when it is done (see MarkPainter.hold).
+  painter.hold();
   scan(root);
 
-  const idle = async (): Promise<void> => {
+  /** Resolves when queued work, matcher calls and drawing are done; `changes` also waits for gathered page changes. */
+  const settled = async (changes: boolean): Promise<void> => {
     for (;;) {
       await queue.drained();
       if (destroyed) return;
-      if (changeTimer !== undefined) {
+      if (changes && changeTimer !== undefined) {
         await new Promise<void>((ok) => changeWaiters.push(ok));
         continue;
       }
@@ -410,12 +410,18 @@ export function createPageMarker(
     }
   };
 
-  void idle().then(() => {
+  // The first scan is done when its work is (changes the page makes meanwhile do not hold it up).
+  const firstScan = settled(false).then(() => {
     if (!firstScanPending || destroyed) return;
     firstScanPending = false;
+    painter.show();
     stats.scanDoneAt = win.performance.now();
     win.requestAnimationFrame(() => win.setTimeout(() => (stats.paintedAt = win.performance.now()), 0));
   });
+  const idle = async (): Promise<void> => {
+    await firstScan;
+    await settled(true);
+  };
 
   // --- Finding marks -------------------------------------------------------------------------
 

@@ -51,7 +51,7 @@ describe('createPageMarker (wrapping fallback: happy-dom has no CSS Custom Highl
   it('marks the first mention of each entity in each block, across inline elements, and leaves the text as it was', async () => {
     document.body.innerHTML = '<p>Haider <em>al-Abadi</em> met the Badr Organization in Iraq; Iraq again.</p><p>Iraq</p><pre>Iraq</pre>';
     const text = document.body.textContent;
-    marker = createPageMarker(document, { find: finder() });
+    marker = createPageMarker(document, { find: finder(), changeDelayMs: 5 });
     await marker.idle();
     expect(marker.stats().painter).toBe('wrap');
     expect(marks()).toEqual(['person:Haider ', 'person:al-Abadi', 'armed-group:Badr Organization', 'country:Iraq', 'country:Iraq']);
@@ -74,7 +74,7 @@ describe('createPageMarker (wrapping fallback: happy-dom has no CSS Custom Highl
   it('marks paragraphs added after load, and drops the marks of removed ones', async () => {
     document.body.innerHTML = '<main><p>Nothing here.</p></main>';
     const calls: string[][] = [];
-    marker = createPageMarker(document, { find: finder(calls) });
+    marker = createPageMarker(document, { find: finder(calls), changeDelayMs: 5 });
     await marker.idle();
     expect(marks()).toEqual([]);
     const p = document.createElement('p');
@@ -90,7 +90,7 @@ describe('createPageMarker (wrapping fallback: happy-dom has no CSS Custom Highl
 
   it('reads a block again when its text changes', async () => {
     document.body.innerHTML = '<p id="live">Nothing yet.</p>';
-    marker = createPageMarker(document, { find: finder() });
+    marker = createPageMarker(document, { find: finder(), changeDelayMs: 5 });
     await marker.idle();
     document.getElementById('live')!.firstChild!.nodeValue = 'Now Iraq.';
     await settle(marker);
@@ -100,7 +100,7 @@ describe('createPageMarker (wrapping fallback: happy-dom has no CSS Custom Highl
   it('stays bounded on a page that rewrites itself without end', async () => {
     document.body.innerHTML = '<div id="feed"></div>';
     const feed = document.getElementById('feed')!;
-    marker = createPageMarker(document, { find: finder() });
+    marker = createPageMarker(document, { find: finder(), changeDelayMs: 5 });
     await marker.idle();
     for (let round = 0; round < 30; round++) {
       for (let i = 0; i < 100; i++) {
@@ -119,7 +119,7 @@ describe('createPageMarker (wrapping fallback: happy-dom has no CSS Custom Highl
 
   it('rescans the whole page, not node by node, after a flood of changes', { timeout: 30_000 }, async () => {
     document.body.innerHTML = '<div id="feed"></div>';
-    marker = createPageMarker(document, { find: finder() });
+    marker = createPageMarker(document, { find: finder(), changeDelayMs: 5 });
     await marker.idle();
     const feed = document.getElementById('feed')!;
     for (let i = 0; i < 1100; i++) feed.append(Object.assign(document.createElement('p'), { textContent: `Iraq ${i}` }));
@@ -130,7 +130,7 @@ describe('createPageMarker (wrapping fallback: happy-dom has no CSS Custom Highl
 
   it('finds the mention at or after a position', async () => {
     document.body.innerHTML = '<p id="a">Intro text.</p><p>Then Haider al-Abadi spoke of Iraq.</p>';
-    marker = createPageMarker(document, { find: finder() });
+    marker = createPageMarker(document, { find: finder(), changeDelayMs: 5 });
     await marker.idle();
     const hit = marker.mentionFrom(document.getElementById('a')!.firstChild!, 2);
     expect(hit?.mention.entityId).toBe('haider-al-abadi');
@@ -150,7 +150,7 @@ describe('createPageMarker with CSS highlights', () => {
     try {
       document.body.innerHTML = '<p>Haider <em>al-Abadi</em> in Iraq.</p><p>Iraq</p>';
       const html = document.body.innerHTML;
-      marker = createPageMarker(document, { find: finder() });
+      marker = createPageMarker(document, { find: finder(), changeDelayMs: 5 });
       await marker.idle();
       expect(marker.stats().painter).toBe('highlights');
       expect(document.body.innerHTML).toBe(html);
