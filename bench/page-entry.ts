@@ -1,0 +1,72 @@
+import type { Entity } from '../lib/corpus/schema';
+import { findMentionsInBlocks } from '../lib/match/blocks';
+import { compileMatcher } from '../lib/match/compile';
+import { createPageMarker, type PageMarker } from '../lib/page/marker';
+
+/**
+ * Bundled by the `page` bench part and put on a page: the floor, Backstory's page marker with the
+ * matcher running in the page, and hit-testing timed against `highlightsFromPoint`.
+ */
+export interface PageBench {
+  /** The floor: a TreeWalker that reads every text node and joins the text. Returns ms and nodes. */
+  floor(): { ms: number; nodes: number };
+  /** Marks the page with Backstory (matcher in the page, compiled before the clock starts); ms to painted. */
+  backstory(entities: Entity[]): Promise<{ ms: number; scanMs: number; marks: number; maxSliceMs: number; slices: number }>;
+  /** Times hit-testing `count` marks (each over `repeat` calls): µs per call, Backstory and highlightsFromPoint. */
+  hitTest(count: number, repeat: number): { backstoryUs: number[]; registryUs: number[]; misses: number };
+}
+
+let marker: PageMarker | undefined;
+const painted = (): Promise<void> => new Promise((ok) => requestAnimationFrame(() => setTimeout(ok, 0)));
+
+const bench: PageBench = {
+  floor() {
+    const t0 = performance.now();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    const parts: string[] = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) parts.push(n.nodeValue!);
+    const text = parts.join('');
+    const ms = performance.now() - t0;
+    if (text.length < 0) throw new Error('unreachable');
+    return { ms, nodes: parts.length };
+  },
+  async backstory(entities) {
+    const m = compileMatcher(entities);
+    const find = async (blocks: string[]) =>
+      findMentionsInBlocks(m, blocks).map((list) => list.map((x) => ({ start: x.start, end: x.end, entityId: entities[x.entity]!.id, type: entities[x.entity]!.type })));
+    const t0 = performance.now();
+    marker = createPageMarker(document, { find, observe: false });
+    await marker.idle();
+    await painted();
+    const ms = performance.now() - t0;
+    const s = marker.stats();
+    return { ms, scanMs: (s.scanDoneAt ?? NaN) - t0, marks: s.marks, maxSliceMs: s.maxSliceMs, slices: s.slices };
+  },
+  hitTest(count, repeat) {
+    const registry = CSS.highlights as unknown as Map<string, Set<Range>> & { highlightsFromPoint?: (x: number, y: number) => unknown[] };
+    const ranges = [...registry.entries()].filter(([k]) => k.startsWith('backstory-')).flatMap(([, h]) => [...h]);
+    const backstoryUs: number[] = [];
+    const registryUs: number[] = [];
+    let misses = 0;
+    for (let i = 0; i < count && ranges.length; i++) {
+      const r = ranges[Math.floor((i * 7919) % ranges.length)]!;
+      (r.startContainer.parentElement ?? document.body).scrollIntoView({ block: 'center' });
+      const rect = r.getClientRects()[0];
+      if (!rect) continue;
+      const x = rect.left + Math.min(rect.width / 2, 3);
+      const y = rect.top + rect.height / 2;
+      if (!marker!.mentionAtPoint(x, y)) misses++;
+      let t0 = performance.now();
+      for (let k = 0; k < repeat; k++) marker!.mentionAtPoint(x, y);
+      backstoryUs.push(((performance.now() - t0) * 1000) / repeat);
+      if (registry.highlightsFromPoint) {
+        t0 = performance.now();
+        for (let k = 0; k < repeat; k++) registry.highlightsFromPoint(x, y);
+        registryUs.push(((performance.now() - t0) * 1000) / repeat);
+      }
+    }
+    return { backstoryUs, registryUs, misses };
+  },
+};
+
+(globalThis as unknown as { backstoryPageBench: PageBench }).backstoryPageBench = bench;
