@@ -81,5 +81,5 @@ describe('diffPayloads and applyPatch', () => {
     const ratio = patchBytes / bundleBytes;
     expect(ratio).toBeGreaterThan(0.005);
     expect(ratio).toBeLessThan(0.03);
-  });
+  }, 30_000); // builds and diffs two 2,000-document corpora: seconds on a busy 2-core machine
 });
