@@ -21,15 +21,26 @@ export interface CoverageService {
 const ranksItself = (r: CorpusReader): r is CorpusReader & { rankingIndex(): RankingIndex } =>
   typeof (r as { rankingIndex?: unknown }).rankingIndex === 'function';
 
+/**
+ * Up to this many passages the background ranks over a memory index of the whole corpus (read once
+ * per version: the seed corpus answers in about a millisecond that way, against several over
+ * IndexedDB requests); past it, over the store's own index, so memory does not grow with the corpus.
+ */
+export const MEMORY_INDEX_MAX_PASSAGES = 20_000;
+
 /** Creates the coverage service over whatever corpus `reader()` currently serves. */
-export function createCoverageService(reader: () => Promise<CorpusReader>): CoverageService {
+export function createCoverageService(
+  reader: () => Promise<CorpusReader>,
+  options: { memoryIndexMaxPassages?: number } = {},
+): CoverageService {
+  const maxInMemory = options.memoryIndexMaxPassages ?? MEMORY_INDEX_MAX_PASSAGES;
   let cache: { key: string; index: () => RankingIndex; entities: Entity[]; byId: Map<string, Entity> } | undefined;
   const current = async () => {
     const r = await reader();
-    const { corpus } = await r.info();
+    const { corpus, counts } = await r.info();
     const key = `${corpus.id}@${corpus.version}@${corpus.created}`;
     if (cache?.key !== key) {
-      if (ranksItself(r)) {
+      if (ranksItself(r) && counts.passages > maxInMemory) {
         const entities = await r.getEntities();
         cache = { key, index: () => r.rankingIndex(), entities, byId: new Map(entities.map((e) => [e.id, e])) };
       } else {

@@ -50,7 +50,7 @@ describe('createCoverageService', () => {
 });
 
 describe('createCoverageService over the IndexedDB store', () => {
-  it('ranks with the store’s own index (never reading the whole corpus) and answers as the memory corpus does', async () => {
+  it('past the memory threshold, ranks with the store’s own index (never reading the whole corpus) and answers as the memory corpus does', async () => {
     const { IDBFactory } = await import('fake-indexeddb');
     vi.stubGlobal('indexedDB', new IDBFactory());
     const { openCorpusStore } = await import('../../../lib/corpus/store');
@@ -58,7 +58,7 @@ describe('createCoverageService over the IndexedDB store', () => {
     try {
       await store.importBundle(bundle);
       const readWhole = vi.spyOn(store, 'readPayload');
-      const stored = createCoverageService(async () => store);
+      const stored = createCoverageService(async () => store, { memoryIndexMaxPassages: 10 });
       const memory = createCoverageService(async () => createMemoryCorpus(bundle));
       const page = {
         text: 'Marco Rubio called Mohammed Shia al-Sudani about the ISIS detainees.',
@@ -78,6 +78,26 @@ describe('createCoverageService over the IndexedDB store', () => {
       expect(passages[0]?.passage.id).toBe('cole-russian-airstrikes-2015#0');
       expect(passages[0]?.mentions).toBe(bundle.mentions.filter((m) => m.entityId === 'haider-al-abadi' && m.passageId === passages[0]?.passage.id).length);
       expect(readWhole).not.toHaveBeenCalled();
+    } finally {
+      store.close();
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('under the threshold, ranks a stored corpus in memory, reading it once per version', async () => {
+    const { IDBFactory } = await import('fake-indexeddb');
+    vi.stubGlobal('indexedDB', new IDBFactory());
+    const { openCorpusStore } = await import('../../../lib/corpus/store');
+    const store = await openCorpusStore('coverage-small');
+    try {
+      await store.importBundle(bundle);
+      const readWhole = vi.spyOn(store, 'readPayload');
+      const index = vi.spyOn(store, 'rankingIndex');
+      const coverage = createCoverageService(async () => store);
+      await coverage.search('Tikrit');
+      await coverage.passages('haider-al-abadi', undefined, 5);
+      expect(readWhole).toHaveBeenCalledTimes(1);
+      expect(index).not.toHaveBeenCalled();
     } finally {
       store.close();
       vi.unstubAllGlobals();
