@@ -1,5 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
+import { resolve } from 'node:path';
 import { allParts } from './registry';
 import './parts/matcher';
 import './parts/page';
@@ -27,8 +28,9 @@ if (unknown.length) {
 }
 const chosen = args.length ? parts.filter((p) => args.includes(p.name)) : parts;
 
-const resultsFile = new URL('./results/latest.json', import.meta.url);
-await mkdir(new URL('./results/', import.meta.url), { recursive: true });
+// BENCH_RESULTS sends the figures elsewhere (the smoke test's tiny runs must not replace real ones).
+const resultsFile = process.env.BENCH_RESULTS ? new URL(`file://${resolve(process.env.BENCH_RESULTS)}`) : new URL('./results/latest.json', import.meta.url);
+await mkdir(new URL('.', resultsFile), { recursive: true });
 let results: Record<string, unknown> = {};
 try {
   results = JSON.parse(await readFile(resultsFile, 'utf8')) as Record<string, unknown>;
@@ -42,4 +44,4 @@ for (const part of chosen) {
   results[part.name] = { date: new Date().toISOString(), machine, figures };
   await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 }
-console.log(`\nFigures written to bench/results/latest.json.`);
+console.log(`\nFigures written to ${process.env.BENCH_RESULTS ?? 'bench/results/latest.json'}.`);
