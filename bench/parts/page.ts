@@ -163,7 +163,7 @@ definePart({
       const page = await fresh(targets.at(-1)!.url);
       await page.addScriptTag({ content: pageBench });
       await page.evaluate((entities) => (globalThis as unknown as { backstoryPageBench: PageBench }).backstoryPageBench.backstory(entities), bundle.entities);
-      const hits = await page.evaluate(() => (globalThis as unknown as { backstoryPageBench: PageBench }).backstoryPageBench.hitTest(200, 50));
+      const hits = await page.evaluate(() => (globalThis as unknown as { backstoryPageBench: PageBench }).backstoryPageBench.hitTest(100, 50));
       await page.close();
       const hit = { backstoryUs: summarize(hits.backstoryUs), registryUs: hits.registryUs.length ? summarize(hits.registryUs) : null, misses: hits.misses, samples: hits.backstoryUs.length };
       log(

@@ -15,6 +15,8 @@ export interface SliceStats {
   slices: number;
   /** The longest slice, in milliseconds (the whole task the extension ran). */
   maxSliceMs: number;
+  /** The label of the work that ran in the longest slice. */
+  maxSliceWork?: string;
   /** Total time spent in slices, in milliseconds. */
   totalMs: number;
   /** The message of the last piece of work that threw (it was dropped). */
@@ -23,8 +25,8 @@ export interface SliceStats {
 
 /** A queue of sliced work run in idle callbacks. */
 export interface IdleQueue {
-  /** Adds work; it runs after the work already queued. */
-  push(work: SliceWork): void;
+  /** Adds work (named by `label` in the stats); it runs after the work already queued. */
+  push(work: SliceWork, label?: string): void;
   /** Resolves when the queue is empty. */
   drained(): Promise<void>;
   readonly stats: SliceStats;
@@ -42,6 +44,7 @@ export function createIdleQueue(win: Window, options: { maxSliceMs?: number; min
   const minSlice = options.minSliceMs ?? 5;
   const timeout = options.timeoutMs ?? 300;
   const queue: SliceWork[] = [];
+  const labels: (string | undefined)[] = [];
   const waiters: (() => void)[] = [];
   const stats: SliceStats = { slices: 0, maxSliceMs: 0, totalMs: 0 };
   let scheduled = false;
@@ -58,22 +61,30 @@ export function createIdleQueue(win: Window, options: { maxSliceMs?: number; min
     const budget = Math.max(minSlice, Math.min(maxSlice, deadline?.timeRemaining() ?? maxSlice));
     const end = start + budget;
     const timeUp = (): boolean => now() >= end;
+    let label: string | undefined;
     try {
       while (queue.length && !timeUp()) {
         let more = false;
+        label = labels[0];
         try {
           more = queue[0]!(timeUp);
         } catch (e) {
           // A failing piece of work is dropped, never retried, and never thrown into the page.
           stats.lastError = e instanceof Error ? e.message : String(e);
         }
-        if (!more) queue.shift();
+        if (!more) {
+          queue.shift();
+          labels.shift();
+        }
       }
     } finally {
       const took = now() - start;
       stats.slices++;
       stats.totalMs += took;
-      if (took > stats.maxSliceMs) stats.maxSliceMs = took;
+      if (took > stats.maxSliceMs) {
+        stats.maxSliceMs = took;
+        stats.maxSliceWork = label;
+      }
       if (queue.length) schedule();
       else for (const w of waiters.splice(0)) w();
     }
@@ -88,9 +99,10 @@ export function createIdleQueue(win: Window, options: { maxSliceMs?: number; min
   };
 
   return {
-    push(work) {
+    push(work, label) {
       if (destroyed) return;
       queue.push(work);
+      labels.push(label);
       schedule();
     },
     drained: () => (queue.length === 0 && !scheduled ? Promise.resolve() : new Promise<void>((ok) => waiters.push(ok))),
@@ -98,6 +110,7 @@ export function createIdleQueue(win: Window, options: { maxSliceMs?: number; min
     destroy() {
       destroyed = true;
       queue.length = 0;
+      labels.length = 0;
       for (const w of waiters.splice(0)) w();
     },
   };

@@ -215,7 +215,7 @@ export function createPageMarker(
       .find(batch.map((b) => b.text))
       .then(
         (found) => {
-          if (!destroyed) queue.push(applyFound(batch, found));
+          if (!destroyed) queue.push(applyFound(batch, found), 'draw');
         },
         (e: unknown) => {
           stats.lastError = e instanceof Error ? e.message : String(e);
@@ -233,7 +233,7 @@ export function createPageMarker(
       const old = states.get(b.element);
       if (old && old.block.text === b.text) {
         // Same text (a re-render): keep the mentions, draw them on the new nodes.
-        queue.push(applyFound([b], [old.mentions]));
+        queue.push(applyFound([b], [old.mentions]), 'redraw');
         continue;
       }
       waiting.push(b);
@@ -248,7 +248,7 @@ export function createPageMarker(
       accept(collector.next(timeUp));
       if (collector.done) send();
       return !collector.done;
-    });
+    }, 'read');
   };
 
   const applyFound = (batch: TextBlock[], found: FoundMention[][]) => {
@@ -315,7 +315,7 @@ export function createPageMarker(
     if (changeTimer !== undefined) win.clearTimeout(changeTimer);
     changeTimer = win.setTimeout(() => {
       changeTimer = undefined;
-      queue.push(processChanges);
+      queue.push(processChanges, 'changes');
       for (const w of changeWaiters.splice(0)) w();
     }, ms);
   };
@@ -354,10 +354,10 @@ export function createPageMarker(
         }
         if (pending.size && !processScheduled) {
           processScheduled = true;
-          queue.push(processChanges);
+          queue.push(processChanges, 'changes');
         }
         return false;
-      });
+      }, 'sweep');
     }
     const isHidden = hiddenTest(doc);
     const roots = new Set<Element>();
@@ -439,7 +439,7 @@ export function createPageMarker(
           if (states.get(entries[i]!.block.element) === entries[i]) paint(entries[i]!);
         }
         return false;
-      });
+      }, 'settings');
     },
     mentionAtPoint(x, y) {
       if (painter.kind === 'wrap') {

@@ -149,7 +149,7 @@ export function createBlockCollector(root: Element, doc: Document = root.ownerDo
         b.text += value;
         b.last = text;
         previous = text;
-        if ((++n & 63) === 0 && stop()) {
+        if ((++n & 15) === 0 && stop()) {
           flush(node, out);
           return out;
         }
