@@ -36,6 +36,11 @@ describe('normalize: folding rules', () => {
     ["Asa'ib's", 'asaib'],
     ["x'sy", 'xsy'], // not at a word's end: the s stays
     ["'s", 's'], // no word before it: not a possessive
+    ['Abadi\u00ad’s plan', 'abadi plan'], // invisible characters around a possessive change nothing
+    ['Abadi’\u200bs plan', 'abadi plan'],
+    ['Abadi’s\u0301 plan', 'abadi plan'],
+    ['Abadi’sʼ', 'abadi'], // ʼ is a letter to Unicode, an apostrophe here
+    ['Abadi’sx', 'abadisx'],
     // hyphens, dashes and runs of white space become one space
     ['al-Abadi', 'al abadi'],
     ['al\u2011Abadi', 'al abadi'],
