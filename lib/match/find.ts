@@ -33,22 +33,34 @@ export interface Mention {
 /** How far (in characters of the original text) a context word may stand from a weak alias and still confirm it. */
 export const CONTEXT_WINDOW = 400;
 
-const isUpper = (ch: string): boolean => ch !== ch.toLowerCase();
-const isLower = (ch: string): boolean => ch !== ch.toUpperCase();
+/** Whether the code unit at k of s is a capital (ASCII without making a string). */
+function isUpperAt(s: string, k: number): boolean {
+  const c = s.charCodeAt(k);
+  if (c < 128) return c >= 65 && c <= 90;
+  const ch = s[k]!;
+  return ch !== ch.toLowerCase();
+}
+
+/** Whether the code unit at k of s is a lower-case letter (ASCII without making a string). */
+function isLowerAt(s: string, k: number): boolean {
+  const c = s.charCodeAt(k);
+  if (c < 128) return c >= 97 && c <= 122;
+  const ch = s[k]!;
+  return ch !== ch.toUpperCase();
+}
 
 /**
  * True when [start, end) of `input` and the letters around it on the same line are all capitals (a
  * headline, a shout): at least four capitals around it, and no lower-case letter in it or around it.
  */
 function inCapitals(input: string, start: number, end: number): boolean {
-  for (let k = start; k < end; k++) if (isLower(input[k]!)) return false;
+  for (let k = start; k < end; k++) if (isLowerAt(input, k)) return false;
   let letters = 0;
   const scan = (from: number, to: number, step: number): boolean => {
     for (let k = from; k !== to; k += step) {
-      const ch = input[k]!;
-      if (ch === '\n') break;
-      if (isLower(ch)) return false;
-      if (isUpper(ch)) letters++;
+      if (input.charCodeAt(k) === 0x0a) break;
+      if (isLowerAt(input, k)) return false;
+      if (isUpperAt(input, k)) letters++;
     }
     return true;
   };
@@ -61,10 +73,10 @@ function acceptable(m: CompiledMatcher, p: number, input: string, rawOf: Int32Ar
   const flags = info & 0xff;
   if (flags & BLOCKER) return true;
   if (flags & ACRONYM) {
-    for (let k = start; k < end; k++) if (isLower(input[k]!)) return false;
+    for (let k = start; k < end; k++) if (isLowerAt(input, k)) return false;
   } else {
     const capital = (info >> 8) - 1;
-    if (capital >= 0 && !isUpper(input[rawOf[capital]!]!)) return false;
+    if (capital >= 0 && !isUpperAt(input, rawOf[capital]!)) return false;
   }
   // In a line of capitals, case says nothing: weak aliases there are not trusted.
   if (flags & WEAK && !(flags & CONTEXT) && inCapitals(input, start, end)) return false;
