@@ -18,15 +18,15 @@ import './parts/size';
 const args = process.argv.slice(2);
 const parts = allParts();
 if (args.includes('--list')) {
-  for (const p of parts) console.log(`${p.name.padEnd(20)} ${p.description}`);
+  for (const p of parts) console.log(`${(p.group ? `${p.group}/${p.name}` : p.name).padEnd(28)} ${p.description}`);
   process.exit(0);
 }
-const unknown = args.filter((a) => !parts.some((p) => p.name === a));
+const unknown = args.filter((a) => !parts.some((p) => p.name === a || p.group === a));
 if (unknown.length) {
   console.error(`No benchmark part named ${unknown.map((u) => `"${u}"`).join(', ')}; run with --list to see them.`);
   process.exit(1);
 }
-const chosen = args.length ? parts.filter((p) => args.includes(p.name)) : parts;
+const chosen = args.length ? parts.filter((p) => args.includes(p.name) || (p.group !== undefined && args.includes(p.group))) : parts;
 
 // BENCH_RESULTS sends the figures elsewhere (the smoke test's tiny runs must not replace real ones).
 const resultsFile = process.env.BENCH_RESULTS ? new URL(`file://${resolve(process.env.BENCH_RESULTS)}`) : new URL('./results/latest.json', import.meta.url);

@@ -6,12 +6,20 @@
 /** One benchmark part: a name, one line saying what it measures, and the run that returns its figures. */
 export interface BenchPart {
   readonly name: string;
+  /** A group several parts share (`npm run bench -- matcher` runs every matcher part). */
+  readonly group?: string;
   readonly description: string;
   /** Prints its figures as it goes and returns them (plain JSON) for bench/results/latest.json. */
   readonly run: () => Promise<unknown>;
 }
 
 const parts = new Map<string, BenchPart>();
+
+/**
+ * BENCH_TINY=1 shrinks every part to token sizes: the smoke test runs the whole benchmark that way
+ * so its code cannot rot; figures from such a run mean nothing.
+ */
+export const TINY = typeof process !== 'undefined' && process.env.BENCH_TINY === '1';
 
 /** Registers a part under its name (names are unique). */
 export function definePart(part: BenchPart): void {

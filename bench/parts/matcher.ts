@@ -6,23 +6,26 @@ import { loadMatcher, serializeMatcher } from '../../lib/match/store';
 import type { BrowserBench } from '../browser-entry';
 import { generateCatalog, generateText } from '../generate';
 import { aliasRegExp, charLoop, formatRow, regexpSpans, runMatch } from '../match-core';
-import { definePart, fmt, race, summarize } from '../registry';
+import { definePart, fmt, race, summarize, TINY } from '../registry';
 
 /** The benchmark parts of the mention engine (lib/text + lib/match). */
 
-const CATALOG_SIZES = [100, 1_000, 10_000, 100_000];
-const TEXT_SIZES = [10 * 1024, 100 * 1024, 1024 * 1024];
+const CATALOG_SIZES = TINY ? [100, 1_000] : [100, 1_000, 10_000, 100_000];
+const TEXT_SIZES = TINY ? [10 * 1024] : [10 * 1024, 100 * 1024, 1024 * 1024];
+const ROUNDS = TINY ? 2 : 11;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const log = (line: string): void => console.log(line);
 
 definePart({
+  group: 'matcher',
   name: 'match-node',
   description: 'ms per MB in Node: character loop (floor), Backstory with full normalisation, one RegExp alternation',
   run: async () =>
-    runMatch({ catalogSizes: CATALOG_SIZES, textSizes: TEXT_SIZES, arabic: true, rounds: 11, regexpSizes: CATALOG_SIZES, log }),
+    runMatch({ catalogSizes: CATALOG_SIZES, textSizes: TEXT_SIZES, arabic: true, rounds: ROUNDS, regexpSizes: CATALOG_SIZES, log }),
 });
 
 definePart({
+  group: 'matcher',
   name: 'match-chromium',
   description: 'the same in headless Chromium (the matcher bundled with esbuild, run by page.evaluate)',
   run: async () => {
@@ -42,7 +45,7 @@ definePart({
       for (const size of CATALOG_SIZES) {
         const part = await page.evaluate(
           (options) => (globalThis as unknown as { backstoryBench: BrowserBench }).backstoryBench.runMatch(options),
-          { catalogSizes: [size], textSizes: TEXT_SIZES, arabic: true, rounds: 11, regexpSizes: [size] },
+          { catalogSizes: [size], textSizes: TEXT_SIZES, arabic: true, rounds: ROUNDS, regexpSizes: [size] },
         );
         for (const row of part) log(formatRow(row));
         rows.push(...part);
@@ -55,6 +58,7 @@ definePart({
 });
 
 definePart({
+  group: 'matcher',
   name: 'compile',
   description: 'time to compile each catalog size (median of 5), and the RegExp contender’s compile at the same sizes',
   run: async () => {
@@ -81,6 +85,7 @@ definePart({
 });
 
 definePart({
+  group: 'matcher',
   name: 'size-load',
   description: 'stored size (bytes per alias character) and time to load the stored form and match a first sentence',
   run: async () => {
@@ -106,6 +111,7 @@ definePart({
 });
 
 definePart({
+  group: 'matcher',
   name: 'regexp-equivalence',
   description: 'Backstory and the RegExp on Latin catalogs: identical spans where the RegExp can match (exact spelling)',
   run: async () => {
@@ -131,6 +137,7 @@ definePart({
 });
 
 definePart({
+  group: 'matcher',
   name: 'ahocorasick',
   description: 'modern-ahocorasick (leftmost-longest, whole words) where it finishes: text capped at 10 KB and 100 KB',
   run: async () => {

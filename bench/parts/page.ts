@@ -10,7 +10,7 @@ import type { BundlePayload } from '../../lib/corpus/schema';
 import { expandPattern } from '../../lib/match/pattern';
 import { rng } from '../generate';
 import type { PageBench } from '../page-entry';
-import { definePart, fmt, summarize, type Timing } from '../registry';
+import { definePart, fmt, summarize, type Timing, TINY } from '../registry';
 
 /**
  * The page part: time to marks painted on a fresh load, on the largest saved news pages and on a
@@ -19,7 +19,7 @@ import { definePart, fmt, summarize, type Timing } from '../registry';
  * highlight registry's highlightsFromPoint; and the hover card's time to painted.
  */
 
-const ROUNDS = 5;
+const ROUNDS = TINY ? 1 : 5;
 const FIXTURES = join(ROOT, '../shared/fixtures/pages');
 const log = (line: string): void => console.log(line);
 
@@ -66,12 +66,12 @@ definePart({
     const pageBench = entry.outputFiles[0]!.text;
 
     const dir = await mkdtemp(join(tmpdir(), 'backstory-bench-page-'));
-    await writeFile(join(dir, 'synthetic-50000.html'), syntheticPage(50_000, names));
+    await writeFile(join(dir, 'synthetic-50000.html'), syntheticPage(TINY ? 500 : 50_000, names));
     const largest = existsSync(FIXTURES)
       ? readdirSync(FIXTURES)
           .filter((f) => f.endsWith('.html'))
           .sort((a, b) => statSync(join(FIXTURES, b)).size - statSync(join(FIXTURES, a)).size)
-          .slice(0, 3)
+          .slice(0, TINY ? 1 : 3)
       : [];
     if (!largest.length) log(`(the saved pages are not at ${FIXTURES}: only the synthetic page is measured)`);
     const server = await serveStatic({ '/gen/': dir, '/pages/': FIXTURES });

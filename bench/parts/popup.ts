@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { CHROMIUM, haveBrowser, launchChromium, ROOT, serveStatic } from '../../cli/browsers';
-import { definePart, fmt, summarize } from '../registry';
+import { definePart, fmt, summarize, TINY } from '../registry';
 
 /**
  * The popup in real Chromium with the built extension: from opening popup.html for a news tab to
@@ -16,7 +16,7 @@ definePart({
   description: 'popup open → corpus line and coverage painted, on the demo page and a large saved news page',
   async run() {
     if (!haveBrowser(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}.`);
-    const rounds = Number(process.env.BENCH_POPUP_ROUNDS ?? 15);
+    const rounds = Number(process.env.BENCH_POPUP_ROUNDS ?? (TINY ? 1 : 15));
     const server = await serveStatic({ '/demo/': join(ROOT, 'assets/demo'), '/fixtures/': FIXTURES });
     const session = await launchChromium();
     const figures: Record<string, unknown> = {};

@@ -8,7 +8,7 @@ import { DEFAULT_ASSETS, readCorpusSources } from '../../cli/sources';
 import { buildPayload } from '../../lib/corpus/build';
 import { compileMatcher } from '../../lib/match/compile';
 import { findMentions } from '../../lib/match/find';
-import { definePart, fmt } from '../registry';
+import { definePart, fmt, TINY } from '../registry';
 import type { Query, QueryTimes, StoreBench } from '../store-entry';
 
 /**
@@ -70,7 +70,7 @@ definePart({
   name: 'store',
   description: 'ranking over IndexedDB in Chromium: 10,000 documents / 100,000 passages and the seed corpus, p50/p95 vs the memory index',
   run: async () => {
-    const documents = Number(process.env.BENCH_STORE_DOCUMENTS ?? 10_000);
+    const documents = Number(process.env.BENCH_STORE_DOCUMENTS ?? (TINY ? 50 : 10_000));
     const shape = { documents, passagesPerDocument: 10, entities: 2_000, vocabulary: 30_000, wordsPerPassage: 70, seed: 11 };
     const code = await build({
       entryPoints: [new URL('../store-entry.ts', import.meta.url).pathname],

@@ -11,7 +11,7 @@ import { encodeBundle, signBundle } from '../../lib/corpus/bundle-file';
 import { toBase64 } from '../../lib/corpus/encoding';
 import { publish } from '../../lib/sync/publish';
 import { changeShare, syntheticCorpus } from '../../test/unit/sync/synthetic';
-import { definePart, fmt, summarize, type Timing } from '../registry';
+import { definePart, fmt, summarize, type Timing, TINY } from '../registry';
 import type { SyncBench } from '../sync-entry';
 
 /**
@@ -34,8 +34,8 @@ definePart({
   name: 'sync',
   description: 'bytes fetched for a 1% change (patch vs full bundle), and a 10,000-document bundle imported into real IndexedDB in headless Chromium',
   run: async () => {
-    const documents = Number(process.env.BENCH_SYNC_DOCUMENTS ?? 10_000);
-    const rounds = Number(process.env.BENCH_SYNC_ROUNDS ?? 3);
+    const documents = Number(process.env.BENCH_SYNC_DOCUMENTS ?? (TINY ? 100 : 10_000));
+    const rounds = Number(process.env.BENCH_SYNC_ROUNDS ?? (TINY ? 1 : 3));
     const share = 0.01;
 
     const t0 = performance.now();
