@@ -109,6 +109,24 @@ describe.skipIf(skip)('on the page, in real Chromium: marks, the hover card, the
     expect(errors).toEqual([]);
   });
 
+  it("follows the reader's colour scheme and reduced motion in the card", async () => {
+    const page = await open('/page/article.html');
+    await expect.poll(() => marksOf(page), { timeout: 20_000 }).toContain('person:Lloyd Austin');
+    const at = (await page.evaluate(centreOf, ['#p3', 'Lloyd Austin']))!;
+    const look = () =>
+      page.evaluate(() => {
+        const card = document.querySelector('backstory-card')?.shadowRoot?.querySelector('.card');
+        if (!card) return null;
+        const style = getComputedStyle(card);
+        return { background: style.backgroundColor, animation: style.animationName };
+      });
+    await page.emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
+    await page.mouse.move(at.x, at.y);
+    await expect.poll(look, { timeout: 5_000 }).toEqual({ background: 'rgb(255, 255, 255)', animation: 'backstory-in' });
+    await page.emulateMedia({ colorScheme: 'dark', reducedMotion: 'reduce' });
+    await expect.poll(look).toEqual({ background: 'rgb(31, 41, 55)', animation: 'none' });
+  });
+
   it('opens the reader page at the linked passage, highlighted, in view, with its names marked', async () => {
     const page = await open('/page/article.html');
     await expect.poll(() => marksOf(page), { timeout: 20_000 }).toContain('person:Qassem Soleimani');
