@@ -1,5 +1,6 @@
 import { render } from 'preact';
 import { Popup, type PopupApi } from '../../components/Popup';
+import type { PageSummary, RelatedDocumentView } from '../../lib/corpus/views';
 import { callBackground } from '../../lib/extension/messages';
 import { getSettings, updateSettings } from '../../lib/extension/settings';
 import { switchSite } from '../../lib/extension/sites';
@@ -26,14 +27,18 @@ const markPainted = <T,>(name: string, p: Promise<T>): Promise<T> => {
   return p;
 };
 
+const related = (page: PageSummary): Promise<RelatedDocumentView[]> =>
+  callBackground('getRelated', { text: page.text, entityCounts: page.entities.map((e) => [e.id, e.count] as [string, number]) });
+
+// Asked for before the first render, so the answers travel while Preact and the page load.
+const statusP = callBackground('getStatus', {});
+const pageP = inTab((id) => callTab(id, 'getPageSummary', {})).catch(() => null);
+const relatedP = pageP.then((page) => (page?.enabled ? related(page) : []));
+
 const api: PopupApi = {
-  status: () => markPainted('backstory-status-painted', callBackground('getStatus', {})),
-  page: () => inTab((id) => callTab(id, 'getPageSummary', {})).catch(() => null),
-  related: (page) =>
-    markPainted(
-      'backstory-coverage-painted',
-      callBackground('getRelated', { text: page.text, entityCounts: page.entities.map((e) => [e.id, e.count] as [string, number]) }),
-    ),
+  status: () => markPainted('backstory-status-painted', statusP),
+  page: () => pageP,
+  related: (page) => markPainted('backstory-coverage-painted', pageP.then((first) => (first === page ? relatedP : related(page)))),
   search: (query) => callBackground('search', { query }),
   async setSiteEnabled(host, enabled) {
     // The page's content script watches the settings and marks or unmarks itself.
