@@ -1,4 +1,5 @@
 import type { RelatedDocumentView } from '../lib/corpus/views';
+import { OpenLink } from './OpenLink';
 
 /** The corpus documents that cover the page, best first; a click opens the reader at the best passage. */
 export function RelatedDocuments(props: { documents: RelatedDocumentView[]; onOpen: (documentId: string, passageId: string) => void }) {
@@ -9,16 +10,9 @@ export function RelatedDocuments(props: { documents: RelatedDocumentView[]; onOp
     <ol class="related" data-testid="related">
       {props.documents.map((d) => (
         <li key={d.id} data-document={d.id}>
-          <a
-            href="#"
-            class="title"
-            onClick={(e) => {
-              e.preventDefault();
-              props.onOpen(d.id, d.bestPassage.id);
-            }}
-          >
+          <OpenLink class="title" documentId={d.id} passageId={d.bestPassage.id} onOpen={props.onOpen}>
             {d.title}
-          </a>
+          </OpenLink>
           <div class="meta">{[d.publisher, d.published].filter(Boolean).join(' · ')}</div>
           {d.entities.length > 0 && <div class="shared">Shares: {d.entities.join(', ')}</div>}
           <blockquote class="passage">{excerpt(d.bestPassage.text)}</blockquote>

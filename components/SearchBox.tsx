@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SearchResults } from '../lib/corpus/views';
 import { excerpt } from './RelatedDocuments';
+import { OpenLink } from './OpenLink';
 
 /** A search box over the whole corpus: entities by name and alias, passages by words, as you type. */
 export function SearchBox(props: {
@@ -50,15 +51,9 @@ export function SearchBox(props: {
           <ul class="passage-hits">
             {results.passages.map((p) => (
               <li key={p.id} data-passage={p.id}>
-                <a
-                  href="#"
-                  onClick={(ev) => {
-                    ev.preventDefault();
-                    props.onOpen(p.documentId, p.id);
-                  }}
-                >
+                <OpenLink documentId={p.documentId} passageId={p.id} onOpen={props.onOpen}>
                   {p.title}
-                </a>
+                </OpenLink>
                 <blockquote>{excerpt(p.text, 160)}</blockquote>
               </li>
             ))}

@@ -1,4 +1,5 @@
 import type { RelatedDocumentView } from '../lib/corpus/views';
+import { OpenLink } from './OpenLink';
 
 /** The related documents on a line by date, oldest first; shown only when at least two are dated. */
 export function Timeline(props: { documents: RelatedDocumentView[]; onOpen: (documentId: string, passageId: string) => void }) {
@@ -9,15 +10,9 @@ export function Timeline(props: { documents: RelatedDocumentView[]; onOpen: (doc
       {dated.map((d) => (
         <li key={d.id}>
           <time dateTime={d.published}>{d.published}</time>{' '}
-          <a
-            href="#"
-            onClick={(e) => {
-              e.preventDefault();
-              props.onOpen(d.id, d.bestPassage.id);
-            }}
-          >
+          <OpenLink documentId={d.id} passageId={d.bestPassage.id} onOpen={props.onOpen}>
             {d.title}
-          </a>
+          </OpenLink>
         </li>
       ))}
     </ol>

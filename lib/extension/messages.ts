@@ -84,7 +84,8 @@ interface Envelope<K extends Name = Name> {
   payload: Parameters<Calls[K]>[0];
 }
 
-type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
+/** A call's answer as it travels: the value, or one sentence saying what went wrong. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
 /** Sends a typed call to the background and returns its answer; rejects with the background's error. */
 export async function callBackground<K extends Name>(type: K, payload: Parameters<Calls[K]>[0]): Promise<ReturnType<Calls[K]>> {
@@ -107,6 +108,16 @@ function fromExtensionPage(sender: Runtime.MessageSender): boolean {
   return sender.id === browser.runtime.id && typeof sender.url === 'string' && sender.url.startsWith(browser.runtime.getURL(''));
 }
 
+/** Runs a handler and wraps its answer, or its error's message, as a reply (the shape both channels send). */
+export function settle(handler: (payload: unknown) => unknown, payload: unknown): Promise<Reply<unknown>> {
+  return Promise.resolve()
+    .then(() => handler(payload))
+    .then(
+      (value) => ({ ok: true as const, value }),
+      (e: unknown) => ({ ok: false as const, error: e instanceof Error ? e.message : String(e) }),
+    );
+}
+
 /**
  * Answers typed calls in the background. A call that changes state is refused unless it comes
  * from an extension page (uBlock Origin decides privilege from the sender the same way).
@@ -119,13 +130,7 @@ export function handleCalls(handlers: Handlers): () => void {
     if (!READ_ONLY.has(message.type) && !fromExtensionPage(sender)) {
       return Promise.resolve({ ok: false, error: `${message.type} may only be called from the extension's own pages.` });
     }
-    const handler = handlers[message.type] as (p: unknown) => unknown;
-    return Promise.resolve()
-      .then(() => handler(message.payload))
-      .then(
-        (value) => ({ ok: true as const, value }),
-        (e: unknown) => ({ ok: false as const, error: e instanceof Error ? e.message : String(e) }),
-      );
+    return settle(handlers[message.type] as (p: unknown) => unknown, message.payload);
   };
   browser.runtime.onMessage.addListener(listener);
   return () => browser.runtime.onMessage.removeListener(listener);

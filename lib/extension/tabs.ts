@@ -1,5 +1,6 @@
 import browser, { type Runtime } from 'webextension-polyfill';
 import type { PageSummary } from '../corpus/views';
+import { type Reply, settle } from './messages';
 
 /**
  * Calls the extension's pages (the popup) make of the content script in one tab. The content script
@@ -13,7 +14,6 @@ export interface PageToContentCalls {
 }
 
 type Name = keyof PageToContentCalls;
-type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
 interface Envelope<K extends Name = Name> {
   backstoryTab: 1;
@@ -48,13 +48,7 @@ export function handleTabCalls(handlers: TabHandlers): () => void {
     const m = message as Envelope | null;
     if (typeof m !== 'object' || m === null || m.backstoryTab !== 1 || !(m.type in handlers)) return undefined;
     if (sender.id !== browser.runtime.id) return undefined;
-    const handler = handlers[m.type] as (p: unknown) => unknown;
-    return Promise.resolve()
-      .then(() => handler(m.payload))
-      .then(
-        (value) => ({ ok: true as const, value }),
-        (e: unknown) => ({ ok: false as const, error: e instanceof Error ? e.message : String(e) }),
-      );
+    return settle(handlers[m.type] as (p: unknown) => unknown, m.payload);
   };
   browser.runtime.onMessage.addListener(listener);
   return () => browser.runtime.onMessage.removeListener(listener);
