@@ -35,8 +35,9 @@ export default defineContentScript({
         performance.clearMarks(STATS_MARK);
         performance.mark(STATS_MARK, { detail: JSON.stringify(marker.stats()) });
       };
-      void marker.idle().then(() => requestAnimationFrame(() => setTimeout(report, 0)));
-      const onRequest = (): void => void marker.idle().then(report);
+      void marker.idle(false).then(() => requestAnimationFrame(() => setTimeout(report, 0)));
+      // On request: once queued work is done, or after a second on a page that never stops changing.
+      const onRequest = (): void => void Promise.race([marker.idle(false), new Promise((ok) => setTimeout(ok, 1000))]).then(report);
       window.addEventListener('backstory-stats-request', onRequest);
       return {
         marker,

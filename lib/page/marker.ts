@@ -50,8 +50,11 @@ export interface MarkerStats extends SliceStats {
 
 /** The marks on one page, kept up to date as the page changes. */
 export interface PageMarker {
-  /** Resolves once every queued scan, matcher call and drawing is done. */
-  idle(): Promise<void>;
+  /**
+   * Resolves once every queued scan, matcher call and drawing is done; with `changes` false it does
+   * not wait for page changes still being gathered (a page that never stops changing never lets that happen).
+   */
+  idle(changes?: boolean): Promise<void>;
   /** Applies new settings to the marks already found (no new matching). */
   setSettings(settings: MarkSettings): void;
   /** The marked mention under the viewport point (x, y), if any. */
@@ -418,9 +421,9 @@ export function createPageMarker(
     stats.scanDoneAt = win.performance.now();
     win.requestAnimationFrame(() => win.setTimeout(() => (stats.paintedAt = win.performance.now()), 0));
   });
-  const idle = async (): Promise<void> => {
+  const idle = async (changes = true): Promise<void> => {
     await firstScan;
-    await settled(true);
+    await settled(changes);
   };
 
   // --- Finding marks -------------------------------------------------------------------------
