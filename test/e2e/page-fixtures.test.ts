@@ -54,6 +54,8 @@ describe.skipIf(skip)('every saved news page, in real Chromium', () => {
     // Four pages carry <meta http-equiv=refresh> to their (blocked) sites, which would take them away
     // mid-test: the copy served to the browser leaves that tag out (the files are not touched).
     await page.route(/\/pages\/.*\.html$/, async (route) => {
+      // Only our own server's copies: a page's link to another site's /pages/….html stays blocked.
+      if (new URL(route.request().url()).hostname !== '127.0.0.1') return route.abort('blockedbyclient');
       const response = await route.fetch();
       const body = (await response.text()).replace(/<meta[^>]+http-equiv\s*=\s*["']?refresh["']?[^>]*>/gi, '');
       await route.fulfill({ response, body });
