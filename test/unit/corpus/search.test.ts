@@ -1,16 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ASSETS, readCorpusSources } from '../../../cli/sources';
-import { buildPayload } from '../../../lib/corpus/build';
 import { createMemoryRankingIndex, type RankingIndex } from '../../../lib/corpus/rank';
 import type { BundlePayload } from '../../../lib/corpus/schema';
 import { searchEntities, searchPassages } from '../../../lib/corpus/search';
+import { seedBundle } from '../seed';
 
 let bundle: BundlePayload;
 let index: RankingIndex;
 
 beforeAll(async () => {
-  const sources = await readCorpusSources(DEFAULT_ASSETS);
-  bundle = buildPayload(sources, 1, new Date(0));
+  bundle = await seedBundle();
   index = createMemoryRankingIndex(bundle);
 });
 

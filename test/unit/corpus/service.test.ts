@@ -1,17 +1,17 @@
 import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { BundlePayload } from '../../../lib/corpus/schema';
 import { createCorpusService } from '../../../lib/corpus/service';
 import { type CorpusStore, openCorpusStore } from '../../../lib/corpus/store';
 import { findMentions } from '../../../lib/match/find';
 import { corpusFixture } from './corpus-fixture';
+import { useFreshIndexedDB } from './fresh-indexeddb';
 
-let open: CorpusStore[] = [];
+const keep = useFreshIndexedDB();
 
 async function openStore(): Promise<CorpusStore> {
   const store = await openCorpusStore('service-test');
-  open.push(store);
+  keep(store);
   return store;
 }
 
@@ -48,15 +48,6 @@ const expectOneSentence = (s: string | undefined): void => {
   expect(s!.slice(0, -1)).not.toMatch(/\.\s/);
 };
 
-beforeEach(() => {
-  vi.stubGlobal('indexedDB', new IDBFactory());
-});
-
-afterEach(() => {
-  for (const s of open) s.close();
-  open = [];
-  vi.unstubAllGlobals();
-});
 
 describe('createCorpusService', () => {
   it('imports the default bundle into an empty store', async () => {

@@ -1,8 +1,7 @@
 import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
 import fc from 'fast-check';
 import { openDB } from 'idb';
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generateContext, generateCorpus } from '../../../bench/corpus';
 import { rng } from '../../../bench/generate';
 import { DEFAULT_ASSETS, readCorpusSources } from '../../../cli/sources';
@@ -14,27 +13,19 @@ import { type CorpusStore, openCorpusStore } from '../../../lib/corpus/store';
 import { CorpusChangedError } from '../../../lib/corpus/store-ranking';
 import { tokenize } from '../../../lib/text/tokenize';
 import { applyPatch, diffPayloads } from '../../../lib/sync/patch';
+import { useFreshIndexedDB } from './fresh-indexeddb';
 
-let open: CorpusStore[] = [];
+const keep = useFreshIndexedDB();
 let seed: BundlePayload;
 
 beforeAll(async () => {
   seed = buildPayload(await readCorpusSources(DEFAULT_ASSETS), 1, new Date(0));
 });
 
-beforeEach(() => {
-  vi.stubGlobal('indexedDB', new IDBFactory());
-});
-
-afterEach(() => {
-  for (const s of open) s.close();
-  open = [];
-  vi.unstubAllGlobals();
-});
 
 async function storeWith(bundle: BundlePayload, name = 'ranking-test'): Promise<CorpusStore> {
   const store = await openCorpusStore(name);
-  open.push(store);
+  keep(store);
   await store.importBundle(bundle, { chunkSize: 97 }); // small chunks: postings span several transactions
   return store;
 }
@@ -199,7 +190,7 @@ describe('the store ranking index', { timeout: 60_000 }, () => {
     };
     expect(await generationsIn('strays', 'postings')).toEqual(new Set([2, 3])); // the crash left some behind
     const reopened = await openCorpusStore('strays');
-    open.push(reopened);
+    keep(reopened);
     const raw = await openDB('strays');
     const generations = async (s: string) => new Set((await raw.getAllKeys(s)).map((k) => (k as [number])[0]));
     expect(await generations('postings')).toEqual(new Set([2]));

@@ -1,30 +1,21 @@
 import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePayload } from '../../../lib/corpus/bundle-file';
 import { type CorpusReader, createMemoryCorpus } from '../../../lib/corpus/reader';
 import type { BundlePayload } from '../../../lib/corpus/schema';
 import { type CorpusStore, openCorpusStore } from '../../../lib/corpus/store';
 import { corpusFixture } from './corpus-fixture';
+import { useFreshIndexedDB } from './fresh-indexeddb';
 
-let open: CorpusStore[] = [];
+const keep = useFreshIndexedDB();
 
 /** Opens the store in this test's fresh IndexedDB, closed after the test. */
 async function openStore(): Promise<CorpusStore> {
   const store = await openCorpusStore('test-corpus');
-  open.push(store);
+  keep(store);
   return store;
 }
 
-beforeEach(() => {
-  vi.stubGlobal('indexedDB', new IDBFactory());
-});
-
-afterEach(() => {
-  for (const s of open) s.close();
-  open = [];
-  vi.unstubAllGlobals();
-});
 
 /** Everything a reader can tell about a corpus, for comparing two corpora whole. */
 async function snapshot(r: CorpusReader, payload: BundlePayload): Promise<unknown> {
