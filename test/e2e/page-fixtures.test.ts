@@ -50,10 +50,9 @@ describe.skipIf(skip)('every saved news page, in real Chromium', () => {
     server = await serveStatic({ '/pages/': FIXTURES });
     session = await launchChromium();
     await session.context.addInitScript(keepParsedBody);
-    page = await session.context.newPage();
     // Four pages carry <meta http-equiv=refresh> to their (blocked) sites, which would take them away
     // mid-test: the copy served to the browser leaves that tag out (the files are not touched).
-    await page.route(/\/pages\/.*\.html$/, async (route) => {
+    await session.context.route(/\/pages\/.*\.html$/, async (route) => {
       // Only our own server's copies: a page's link to another site's /pages/….html stays blocked.
       if (new URL(route.request().url()).hostname !== '127.0.0.1') return route.abort('blockedbyclient');
       const response = await route.fetch();
@@ -61,7 +60,7 @@ describe.skipIf(skip)('every saved news page, in real Chromium', () => {
       await route.fulfill({ response, body });
     });
     // Only the extension's own errors count: the pages' errors (their blocked scripts) are theirs.
-    page.on('console', (m) => {
+    session.context.on('console', (m) => {
       if (m.type() === 'error' && (m.location().url.startsWith('chrome-extension://') || /backstory/i.test(m.text()))) errors.push(m.text());
     });
   });
@@ -85,68 +84,86 @@ describe.skipIf(skip)('every saved news page, in real Chromium', () => {
   it.each(files)('%s', { timeout: 60_000 }, async (file) => {
     errors = [];
     const url = `${server.origin}/pages/${file}`;
+    // A fresh tab for each page: a page's own late navigation (stern.de's) must not carry into the next.
+    await page?.close();
+    page = await session.context.newPage();
     await page.goto(url, { waitUntil: 'load', timeout: 30_000 }).catch(() => undefined);
     await page.evaluate(() => window.stop()).catch(() => undefined);
-    expect(page.url(), 'the page stayed where it was loaded').toBe(url);
-    const stats = await page.evaluate(requestStats);
-    expect(stats, 'the content script reports its timings').not.toBeNull();
-    expect(stats!.lastError, 'no work of the extension failed').toBeUndefined();
-    expect(Number(stats!.maxSliceMs), `longest extension task (ms), in ${stats!.maxSliceWork}`).toBeLessThan(50);
-    const highlights = await page.evaluate(readHighlights);
-    const marks = Object.values(highlights).reduce((n, list) => n + list.length, 0);
-    const aboutIraq = await page.evaluate(() =>
-      [...document.querySelectorAll('p, h1, h2, h3, li')].some((e) => /\bIraq\b/.test((e as HTMLElement).innerText)),
-    );
-    if (aboutIraq) expect(marks, 'a page about Iraq gets marks').toBeGreaterThan(0);
-    // Hover a mark that is on top where it is drawn (no overlay or fixed header over it): the card
-    // opens, and its host is the only element added, outside <body>.
-    let carded = false;
-    if (marks > 0) {
-      const at = await page.evaluate(() => {
-        let tries = 0;
-        for (const [name, h] of (CSS.highlights as unknown as Map<string, Highlight>).entries()) {
-          if (!name.startsWith('backstory-')) continue;
-          for (const r of h as unknown as Set<Range>) {
-            const range = r as Range;
-            const rect = range.getClientRects()[0];
-            if (!rect || rect.width < 2 || tries++ > 50) continue;
-            scrollTo(0, scrollY + rect.top - 200);
-            const again = range.getClientRects()[0]!;
-            const point = { x: again.left + Math.min(again.width / 2, 4), y: again.top + again.height / 2 };
-            const caret = document.caretPositionFromPoint(point.x, point.y);
-            if (caret && range.isPointInRange(caret.offsetNode, caret.offset)) return point;
+    // A page whose own script sends it to its (blocked) site cannot be checked: it is listed as left,
+    // as the Firefox sweep does, whether it goes before or while its timings are read.
+    const leave = (): void => {
+      outcomes.push({ file, marks: 0, maxSliceMs: 0, bodyChangedByPage: true, carded: false, left: true });
+    };
+    if (page.url() !== url) return leave();
+    const stats = await page.evaluate(requestStats).catch((e: unknown) => {
+      if (page.url() !== url || /context was destroyed|navigat/i.test(String(e))) return 'left' as const;
+      throw e;
+    });
+    if (stats === 'left') return leave();
+    try {
+      expect(stats, 'the content script reports its timings').not.toBeNull();
+      expect(stats!.lastError, 'no work of the extension failed').toBeUndefined();
+      expect(Number(stats!.maxSliceMs), `longest extension task (ms), in ${stats!.maxSliceWork}`).toBeLessThan(50);
+      const highlights = await page.evaluate(readHighlights);
+      const marks = Object.values(highlights).reduce((n, list) => n + list.length, 0);
+      const aboutIraq = await page.evaluate(() =>
+        [...document.querySelectorAll('p, h1, h2, h3, li')].some((e) => /\bIraq\b/.test((e as HTMLElement).innerText)),
+      );
+      if (aboutIraq) expect(marks, 'a page about Iraq gets marks').toBeGreaterThan(0);
+      // Hover a mark that is on top where it is drawn (no overlay or fixed header over it): the card
+      // opens, and its host is the only element added, outside <body>.
+      let carded = false;
+      if (marks > 0) {
+        const at = await page.evaluate(() => {
+          let tries = 0;
+          for (const [name, h] of (CSS.highlights as unknown as Map<string, Highlight>).entries()) {
+            if (!name.startsWith('backstory-')) continue;
+            for (const r of h as unknown as Set<Range>) {
+              const range = r as Range;
+              const rect = range.getClientRects()[0];
+              if (!rect || rect.width < 2 || tries++ > 50) continue;
+              scrollTo(0, scrollY + rect.top - 200);
+              const again = range.getClientRects()[0]!;
+              const point = { x: again.left + Math.min(again.width / 2, 4), y: again.top + again.height / 2 };
+              const caret = document.caretPositionFromPoint(point.x, point.y);
+              if (caret && range.isPointInRange(caret.offsetNode, caret.offset)) return point;
+            }
           }
+          return null;
+        });
+        carded = !!at;
+        if (at) {
+          await page.mouse.move(at.x, at.y);
+          // A page's own script may send it elsewhere meanwhile (stern.de does, to its blocked site).
+          const card = (): Promise<string> =>
+            page.url() !== url
+              ? Promise.resolve('left')
+              : page
+                  .evaluate(() => (document.querySelector('backstory-card')?.shadowRoot?.querySelector('[data-testid="backstory-card"]') ? 'open' : 'closed'))
+                  .catch(() => 'left');
+          await expect.poll(card, { timeout: 5_000 }).not.toBe('closed');
+          if ((await card()) === 'left') {
+            outcomes.push({ file, marks, maxSliceMs: Number(stats!.maxSliceMs), bodyChangedByPage: true, carded: false, left: true });
+            return;
+          }
+          await page.mouse.move(0, 0);
         }
-        return null;
-      });
-      carded = !!at;
-      if (at) {
-        await page.mouse.move(at.x, at.y);
-        // A page's own script may send it elsewhere meanwhile (stern.de does, to its blocked site).
-        const card = (): Promise<string> =>
-          page.url() !== url
-            ? Promise.resolve('left')
-            : page
-                .evaluate(() => (document.querySelector('backstory-card')?.shadowRoot?.querySelector('[data-testid="backstory-card"]') ? 'open' : 'closed'))
-                .catch(() => 'left');
-        await expect.poll(card, { timeout: 5_000 }).not.toBe('closed');
-        if ((await card()) === 'left') {
-          outcomes.push({ file, marks, maxSliceMs: Number(stats!.maxSliceMs), bodyChangedByPage: true, carded: false, left: true });
-          return;
-        }
-        await page.mouse.move(0, 0);
       }
+      const after = await page.evaluate(() => ({
+        body: document.body.outerHTML,
+        parsed: (window as unknown as { parsedBody: string }).parsedBody,
+        outside: [...document.documentElement.children].map((e) => e.tagName.toLowerCase()).filter((t) => t !== 'head' && t !== 'body'),
+      }));
+      expect(after.outside.filter((t) => t.startsWith('backstory')), 'elements the extension added to <html>').toEqual(marks > 0 && after.outside.includes('backstory-card') ? ['backstory-card'] : []);
+      expect(after.body.includes('<backstory-'), 'no extension element in <body>').toBe(false);
+      // Pages that rewrite their own <body> are told apart (and counted) rather than compared.
+      const bodyChangedByPage = after.body !== after.parsed;
+      expect(errors).toEqual([]);
+      outcomes.push({ file, marks, maxSliceMs: Number(stats!.maxSliceMs), bodyChangedByPage, carded });
+    } catch (e) {
+      // The page's own script took it away mid-check (stern.de does, at a moment that varies).
+      if (page.url() !== url) return leave();
+      throw e;
     }
-    const after = await page.evaluate(() => ({
-      body: document.body.outerHTML,
-      parsed: (window as unknown as { parsedBody: string }).parsedBody,
-      outside: [...document.documentElement.children].map((e) => e.tagName.toLowerCase()).filter((t) => t !== 'head' && t !== 'body'),
-    }));
-    expect(after.outside.filter((t) => t.startsWith('backstory')), 'elements the extension added to <html>').toEqual(marks > 0 && after.outside.includes('backstory-card') ? ['backstory-card'] : []);
-    expect(after.body.includes('<backstory-'), 'no extension element in <body>').toBe(false);
-    const bodyChangedByPage = after.body !== after.parsed;
-    if (!bodyChangedByPage) expect(after.body).toBe(after.parsed);
-    expect(errors).toEqual([]);
-    outcomes.push({ file, marks, maxSliceMs: Number(stats!.maxSliceMs), bodyChangedByPage, carded });
   });
 });
