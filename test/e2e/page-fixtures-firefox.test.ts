@@ -1,25 +1,17 @@
-import { existsSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIREFOX, type FirefoxSession, haveBrowser, launchFirefox, ROOT, serveStatic } from '../../cli/browsers';
+import { FIREFOX, type FirefoxSession, haveBrowser, launchFirefox, serveStatic } from '../../cli/browsers';
 import { requestStats } from './page-support';
-import { missingBrowser, readHighlights } from './support';
+import { FIXTURES, missingBrowser, readHighlights, savedPages } from './support';
 
 /**
  * Every saved news page in ../shared/fixtures/pages in one Firefox ESR session, one after another:
  * the extension's work fails nowhere, runs no task over 50 ms, adds nothing to <body>, and marks the
  * pages that speak of Iraq. (The hover card on every page is checked in Chromium.)
  */
-const FIXTURES = join(ROOT, '../shared/fixtures/pages');
-const haveFixtures = existsSync(FIXTURES);
-if (!haveFixtures) {
-  const message = `The shared page fixtures are not at ${FIXTURES}: the real-page tests cannot run.`;
-  if (process.env.CI) throw new Error(message);
-  console.warn(`\n${'!'.repeat(100)}\nSKIPPED: ${message}\n${'!'.repeat(100)}\n`);
-}
-const files = haveFixtures ? readdirSync(FIXTURES).filter((f) => f.endsWith('.html')).sort() : [];
-const skip = missingBrowser('Firefox ESR', FIREFOX, haveBrowser(FIREFOX)) || !haveFixtures;
+const files = savedPages();
+const skip = missingBrowser('Firefox ESR', FIREFOX, haveBrowser(FIREFOX)) || files.length === 0;
 
 /** `p`, or null after `ms` (a page that navigates itself away can leave a WebDriver call hanging). */
 const within = <T>(p: Promise<T>, ms = 10_000): Promise<T | null> => Promise.race([p, new Promise<null>((ok) => setTimeout(() => ok(null), ms))]);

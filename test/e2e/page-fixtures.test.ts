@@ -1,25 +1,16 @@
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, type ChromiumSession, haveBrowser, launchChromium, ROOT, serveStatic } from '../../cli/browsers';
+import { CHROMIUM, type ChromiumSession, haveBrowser, launchChromium, serveStatic } from '../../cli/browsers';
 import { requestStats } from './page-support';
-import { missingBrowser, readHighlights } from './support';
+import { FIXTURES, missingBrowser, readHighlights, savedPages } from './support';
 
 /**
  * Every saved news page in ../shared/fixtures/pages (real sites, read from there, never copied),
  * in one Chromium session, one page after another: the extension adds no console errors, changes
  * nothing in <body>, runs no task over 50 ms, and marks the pages that speak of Iraq.
  */
-const FIXTURES = join(ROOT, '../shared/fixtures/pages');
-const haveFixtures = existsSync(FIXTURES);
-if (!haveFixtures) {
-  const message = `The shared page fixtures are not at ${FIXTURES}: the real-page tests cannot run.`;
-  if (process.env.CI) throw new Error(message);
-  console.warn(`\n${'!'.repeat(100)}\nSKIPPED: ${message}\n${'!'.repeat(100)}\n`);
-}
-const files = haveFixtures ? readdirSync(FIXTURES).filter((f) => f.endsWith('.html')).sort() : [];
-const skip = missingBrowser('Chromium', CHROMIUM, haveBrowser(CHROMIUM)) || !haveFixtures;
+const files = savedPages();
+const skip = missingBrowser('Chromium', CHROMIUM, haveBrowser(CHROMIUM)) || files.length === 0;
 
 /** Runs in the page before its own scripts: keeps <body> as parsed, for comparing after the extension ran. */
 function keepParsedBody(): void {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from '../../cli/browsers';
 import type { BundlePayload } from '../../lib/corpus/schema';
@@ -61,4 +61,19 @@ export function readHighlights(): Record<string, string[]> {
     if (name.startsWith('backstory-')) out[name] = [...h].map((r) => (r as Range).toString());
   }
   return out;
+}
+
+/** Where the saved real news pages are (read from ../shared, never copied into the project). */
+export const FIXTURES = join(ROOT, '../shared/fixtures/pages');
+
+/**
+ * The saved news pages' file names, sorted; [] when ../shared is absent — which fails in CI and,
+ * elsewhere, skips the real-page tests loudly.
+ */
+export function savedPages(): string[] {
+  if (existsSync(FIXTURES)) return readdirSync(FIXTURES).filter((f) => f.endsWith('.html')).sort();
+  const message = `The shared page fixtures are not at ${FIXTURES}: the real-page tests cannot run.`;
+  if (process.env.CI) throw new Error(message);
+  console.warn(`\n${'!'.repeat(100)}\nSKIPPED: ${message}\n${'!'.repeat(100)}\n`);
+  return [];
 }

@@ -3,34 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, type ChromiumSession, haveBrowser, launchChromium, ROOT } from '../../cli/browsers';
-import { main } from '../../cli/index';
 import { serveDirectory, type StaticServer } from '../../cli/serve';
 import { encodeBundle } from '../../lib/corpus/bundle-file';
-import type { BundlePayload } from '../../lib/corpus/schema';
 import { defaultBundle, missingBrowser, readHighlights } from './support';
+import { cli, NEW_NAME, NEW_TEXT, withNewEnvoy } from './sync-support';
 
 const skip = missingBrowser('Chromium', CHROMIUM, haveBrowser(CHROMIUM));
 
-const NEW_NAME = 'Ottoline Vasquez-Marr';
-const NEW_TEXT = `${NEW_NAME}, the new envoy, met the Popular Mobilization Forces in Baghdad on Tuesday to discuss the ceasefire.`;
 
-/** The default corpus at `version`, with one more document whose one passage names a new person. */
-function nextVersion(version: number): BundlePayload {
-  const p = defaultBundle();
-  p.corpus = { ...p.corpus, version, created: new Date().toISOString() };
-  p.documents.push({ id: 'sync-envoy', title: 'A new envoy', publisher: 'Sync Test Wire', published: '2026-03-01', sourceFile: 'sync-envoy.txt' });
-  p.passages.push({ id: 'sync-envoy#0', documentId: 'sync-envoy', index: 0, text: NEW_TEXT, length: 12 });
-  p.entities.push({ id: 'ottoline-vasquez-marr', name: NEW_NAME, type: 'person', description: 'An envoy who exists only in the sync test.', aliases: [{ text: NEW_NAME }] });
-  p.mentions.push({ entityId: 'ottoline-vasquez-marr', passageId: 'sync-envoy#0', start: 0, end: NEW_NAME.length });
-  p.stats = { ...p.stats, passages: p.passages.length, documentFrequency: { ...p.stats.documentFrequency, ottoline: 1, envoy: 1 } };
-  return p;
-}
 
-/** Runs the CLI in-process, as `npm run cli --` would; throws on a non-zero exit. */
-async function cli(...argv: string[]): Promise<void> {
-  const code = await main(argv);
-  if (code !== 0) throw new Error(`cli ${argv.join(' ')} exited with ${code}`);
-}
 
 describe.skipIf(skip)('sync in real Chromium: publish, serve, Sync now, refuse a tampered file', () => {
   let dir: string;
@@ -44,7 +25,7 @@ describe.skipIf(skip)('sync in real Chromium: publish, serve, Sync now, refuse a
     await cli('keygen', '--out', path('publisher.key'));
     // Version 1 is the bundled default (re-signed by this publisher); version 2 adds a document.
     await cli('publish', '--bundle', join(ROOT, 'generated/default-bundle.bsb'), '--key', path('publisher.key'), '--out', path('site'));
-    await writeFile(path('v2.bsb'), await encodeBundle(nextVersion(2)));
+    await writeFile(path('v2.bsb'), await encodeBundle(withNewEnvoy(defaultBundle(), 2)));
     await cli('publish', '--bundle', path('v2.bsb'), '--key', path('publisher.key'), '--out', path('site'), '--previous', path('site'));
     await mkdir(path('page'));
     await writeFile(path('page', 'index.html'), `<!doctype html><html><body><article><p>${NEW_TEXT}</p></article></body></html>`);
@@ -102,7 +83,7 @@ describe.skipIf(skip)('sync in real Chromium: publish, serve, Sync now, refuse a
   });
 
   it('refuses a tampered version 3 with the reason shown, and the old corpus still answers', async () => {
-    await writeFile(path('v3.bsb'), await encodeBundle(nextVersion(3)));
+    await writeFile(path('v3.bsb'), await encodeBundle(withNewEnvoy(defaultBundle(), 3)));
     await cli('publish', '--bundle', path('v3.bsb'), '--key', path('publisher.key'), '--out', path('site'), '--previous', path('site'));
     // A hijacked server swaps one byte of the bundle and of the patch (same lengths).
     for (const file of ['bundles/backstory-default-3.bsb', 'patches/backstory-default-2-to-3.json']) {

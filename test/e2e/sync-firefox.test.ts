@@ -8,11 +8,11 @@ import { promisify } from 'node:util';
 import type { Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIREFOX, type FirefoxSession, haveBrowser, launchFirefox, ROOT } from '../../cli/browsers';
-import { main } from '../../cli/index';
 import { serveDirectory, type StaticServer } from '../../cli/serve';
 import { encodeBundle } from '../../lib/corpus/bundle-file';
 import type { BundlePayload } from '../../lib/corpus/schema';
 import { missingBrowser, readHighlights } from './support';
+import { cli, NEW_NAME, NEW_TEXT, withNewEnvoy } from './sync-support';
 
 /**
  * Sync in real Firefox ESR. WebDriver may not open moz-extension:// pages, so nobody can press
@@ -29,27 +29,9 @@ const skip = missingBrowser('Firefox ESR', FIREFOX, haveBrowser(FIREFOX)) || mis
 const PORT = 47613;
 const MANIFEST_URL = `http://127.0.0.1:${PORT}/manifest.json`;
 
-const NEW_NAME = 'Ottoline Vasquez-Marr';
-const NEW_TEXT = `${NEW_NAME}, the new envoy, met the Popular Mobilization Forces in Baghdad on Tuesday to discuss the ceasefire.`;
 const OLD_TEXT = 'Haider al-Abadi said the Popular Mobilization Forces would stay under the command of the prime minister.';
 
-/** `base` at version 2, with one more document whose one passage names a person only version 2 knows. */
-function version2(base: BundlePayload): BundlePayload {
-  const p = structuredClone(base);
-  p.corpus = { ...p.corpus, version: 2, created: new Date().toISOString() };
-  p.documents.push({ id: 'sync-envoy', title: 'A new envoy', publisher: 'Sync Test Wire', published: '2026-03-01', sourceFile: 'sync-envoy.txt' });
-  p.passages.push({ id: 'sync-envoy#0', documentId: 'sync-envoy', index: 0, text: NEW_TEXT, length: 12 });
-  p.entities.push({ id: 'ottoline-vasquez-marr', name: NEW_NAME, type: 'person', description: 'An envoy who exists only in the sync test.', aliases: [{ text: NEW_NAME }] });
-  p.mentions.push({ entityId: 'ottoline-vasquez-marr', passageId: 'sync-envoy#0', start: 0, end: NEW_NAME.length });
-  p.stats = { ...p.stats, passages: p.passages.length, documentFrequency: { ...p.stats.documentFrequency, ottoline: 1, envoy: 1 } };
-  return p;
-}
 
-/** Runs the CLI in-process, as `npm run cli --` would; throws on a non-zero exit. */
-async function cli(...argv: string[]): Promise<void> {
-  const code = await main(argv);
-  if (code !== 0) throw new Error(`cli ${argv.join(' ')} exited with ${code}`);
-}
 
 /** Copies a profile's IndexedDB folder (the browser has closed) and runs `sql` on each database in it. */
 function queryDatabases(profile: string, origin: string, sql: string): string[] {
@@ -207,7 +189,7 @@ describe.skipIf(skip)('sync in real Firefox ESR: a built-in source synced at sta
 
     await cli('keygen', '--out', path('publisher.key'));
     await cli('publish', '--bundle', path('v1.bsb'), '--key', path('publisher.key'), '--out', path('site'));
-    await writeFile(path('v2.bsb'), await encodeBundle(version2(v1)));
+    await writeFile(path('v2.bsb'), await encodeBundle(withNewEnvoy(v1, 2)));
     await cli('publish', '--bundle', path('v2.bsb'), '--key', path('publisher.key'), '--out', path('site'), '--previous', path('site'));
     // A hijacked server serves version 2 with one byte of the bundle and of the patch changed (same lengths).
     await cp(path('site'), path('tampered'), { recursive: true });
