@@ -39,24 +39,30 @@ definePart({
     const share = 0.01;
 
     const t0 = performance.now();
-    const v1 = syntheticCorpus(documents, 1);
-    const v2 = changeShare(v1, share, 2);
     const { secretKey, publicKey } = await ed.keygenAsync();
     const key = toBase64(publicKey);
-    const file1 = await signBundle(await encodeBundle(v1), secretKey);
-    const file2 = await signBundle(await encodeBundle(v2), secretKey);
-    const now = new Date();
-    const { files, manifest } = await publish({ bundle: file2, earlier: [file1], secretKey, now });
+    const dir = await mkdtemp(join(tmpdir(), 'backstory-bench-sync-'));
+    /** Publishes version 1 of a synthetic corpus of `n` documents and version 2 (a `share` of it changed) into `dir/sub`. */
+    const publishPair = async (n: number, sub: string) => {
+      const v1 = syntheticCorpus(n, 1);
+      const v2 = changeShare(v1, share, 2);
+      const file1 = await signBundle(await encodeBundle(v1), secretKey);
+      const file2 = await signBundle(await encodeBundle(v2), secretKey);
+      const { files, manifest } = await publish({ bundle: file2, earlier: [file1], secretKey, now: new Date() });
+      for (const [path, content] of [...files, ['v1.bsb', file1] as [string, string]]) {
+        await mkdir(dirname(join(dir, sub, path)), { recursive: true });
+        await writeFile(join(dir, sub, path), content);
+      }
+      return { v1, v2, files, manifest };
+    };
+    // The warm-up round runs on a small corpus of its own, so that its cost stays small.
+    const warmPair = await publishPair(Math.min(documents, 200), 'warm');
+    const { v1, v2, files, manifest } = await publishPair(documents, 'main');
     log(
       `corpus: ${v1.documents.length.toLocaleString('en')} documents, ${v1.passages.length.toLocaleString('en')} passages, ${v1.mentions.length.toLocaleString('en')} mentions; ` +
         `version 2 changes ${Math.round(share * 100)}% of the documents (a third removed, a third rewritten, a third added); published in ${fmt((performance.now() - t0) / 1000)} s`,
     );
 
-    const dir = await mkdtemp(join(tmpdir(), 'backstory-bench-sync-'));
-    for (const [path, content] of [...files, ['v1.bsb', file1] as [string, string]]) {
-      await mkdir(dirname(join(dir, path)), { recursive: true });
-      await writeFile(join(dir, path), content);
-    }
     const code = await build({ entryPoints: [new URL('../sync-entry.ts', import.meta.url).pathname], bundle: true, format: 'iife', write: false, target: 'es2022' });
     await writeFile(join(dir, 'bench.js'), code.outputFiles[0]!.text);
     await writeFile(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>sync bench</title><script src="bench.js"></script>');
@@ -75,9 +81,31 @@ definePart({
           page.evaluate(([name, u, pk]) => (globalThis as unknown as W).backstorySyncBench.syncInto(name, u, pk), [n, url, k] as const),
         drop: (n: string) => page.evaluate((name) => (globalThis as unknown as W).backstorySyncBench.drop(name), n),
       };
-      const manifestUrl = `${server.origin}/manifest.json`;
+      /** One round on the corpus published under `sub`: floor, import + sync by patch, sync by bundle (databases dropped after). */
+      const round = async (sub: string, tag: string, counts: { v1: number; v2: number }) => {
+        const manifestUrl = `${server.origin}/${sub}/manifest.json`;
+        const f = await bench.floorInto(`floor-${tag}`);
+        await bench.drop(`floor-${tag}`);
+        const imported = await bench.importInto(`patch-${tag}`);
+        if (imported.info.counts.documents !== counts.v1) throw new Error(`The import holds ${imported.info.counts.documents} documents, not ${counts.v1}.`);
+        const viaPatch = await bench.syncInto(`patch-${tag}`, manifestUrl, key);
+        await bench.drop(`patch-${tag}`);
+        if (viaPatch.status.via !== 'patch' || viaPatch.info?.corpus.version !== 2 || viaPatch.info.counts.documents !== counts.v2) {
+          throw new Error(`The sync from version 1 did not patch to version 2: ${viaPatch.status.message}`);
+        }
+        const viaBundle = await bench.syncInto(`full-${tag}`, manifestUrl, key);
+        await bench.drop(`full-${tag}`);
+        if (viaBundle.status.via !== 'bundle' || viaBundle.info?.counts.documents !== counts.v2) {
+          throw new Error(`The sync into an empty database did not install version 2 from the bundle: ${viaBundle.status.message}`);
+        }
+        return { floor: f.ms, import: imported.ms, patch: viaPatch, bundle: viaBundle };
+      };
 
-      const loaded = await bench.load(`${server.origin}/v1.bsb`, key);
+      const warm = await bench.load(`${server.origin}/warm/v1.bsb`, key);
+      const w = await round('warm', 'warm', { v1: warmPair.v1.documents.length, v2: warmPair.v2.documents.length });
+      log(`warm-up round (${warm.documents} documents, not counted): import ${fmt(w.import)} ms, sync by patch ${fmt(w.patch.ms)} ms`);
+
+      const loaded = await bench.load(`${server.origin}/main/v1.bsb`, key);
       log(`version 1 fetched, verified and parsed in the page in ${fmt(loaded.ms)} ms`);
 
       const floor: number[] = [];
@@ -87,29 +115,14 @@ definePart({
       let patchBytes = 0;
       let fullBytes = 0;
       for (let r = 0; r < rounds; r++) {
-        const f = await bench.floorInto(`floor-${r}`);
-        await bench.drop(`floor-${r}`);
-        floor.push(f.ms);
-
-        const imported = await bench.importInto(`patch-${r}`);
-        if (imported.info.counts.documents !== v1.documents.length) throw new Error(`The import holds ${imported.info.counts.documents} documents, not ${v1.documents.length}.`);
-        imports.push(imported.ms);
-        const viaPatch = await bench.syncInto(`patch-${r}`, manifestUrl, key);
-        await bench.drop(`patch-${r}`);
-        if (viaPatch.status.via !== 'patch' || viaPatch.info?.corpus.version !== 2 || viaPatch.info.counts.documents !== v2.documents.length) {
-          throw new Error(`The sync from version 1 did not patch to version 2: ${viaPatch.status.message}`);
-        }
-        patchSyncs.push(viaPatch.ms);
-        patchBytes = viaPatch.status.bytes;
-
-        const viaBundle = await bench.syncInto(`full-${r}`, manifestUrl, key);
-        await bench.drop(`full-${r}`);
-        if (viaBundle.status.via !== 'bundle' || viaBundle.info?.counts.documents !== v2.documents.length) {
-          throw new Error(`The sync into an empty database did not install version 2 from the bundle: ${viaBundle.status.message}`);
-        }
-        fullSyncs.push(viaBundle.ms);
-        fullBytes = viaBundle.status.bytes;
-        log(`round ${r + 1}/${rounds}: floor ${fmt(f.ms)} ms, import ${fmt(imported.ms)} ms, sync by patch ${fmt(viaPatch.ms)} ms, sync by bundle ${fmt(viaBundle.ms)} ms`);
+        const t = await round('main', String(r), { v1: v1.documents.length, v2: v2.documents.length });
+        floor.push(t.floor);
+        imports.push(t.import);
+        patchSyncs.push(t.patch.ms);
+        patchBytes = t.patch.status.bytes;
+        fullSyncs.push(t.bundle.ms);
+        fullBytes = t.bundle.status.bytes;
+        log(`round ${r + 1}/${rounds}: floor ${fmt(t.floor)} ms, import ${fmt(t.import)} ms, sync by patch ${fmt(t.patch.ms)} ms, sync by bundle ${fmt(t.bundle.ms)} ms`);
       }
 
       const patchFile = manifest.patches[0]!;
