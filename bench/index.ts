@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
+import { ensureBuild } from './build';
 import { allParts } from './registry';
 import './parts/matcher';
 import './parts/page';
@@ -38,10 +39,21 @@ try {
   // no earlier results
 }
 const machine = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform };
+const started = performance.now();
+try {
+  if (chosen.some((p) => p.needsBuild)) ensureBuild((line) => console.log(line));
+} catch (e) {
+  console.error((e as Error).message);
+  process.exit(1);
+}
 for (const part of chosen) {
   console.log(`\n== ${part.name}: ${part.description}`);
+  const t0 = performance.now();
   const figures = await part.run();
-  results[part.name] = { date: new Date().toISOString(), machine, figures };
+  const seconds = Math.round((performance.now() - t0) / 100) / 10;
+  console.log(`(${part.name} took ${seconds} s)`);
+  results[part.name] = { date: new Date().toISOString(), machine, loadAverage: loadavg()[0], seconds, figures };
   await writeFile(resultsFile, `${JSON.stringify(results, null, 2)}\n`);
 }
-console.log(`\nFigures written to ${process.env.BENCH_RESULTS ?? 'bench/results/latest.json'}.`);
+const total = (performance.now() - started) / 1000;
+console.log(`\n${chosen.length} part${chosen.length === 1 ? '' : 's'} in ${(total / 60).toFixed(1)} min (${Math.round(total)} s). Figures written to ${process.env.BENCH_RESULTS ?? 'bench/results/latest.json'}.`);

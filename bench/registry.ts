@@ -9,6 +9,8 @@ export interface BenchPart {
   /** A group several parts share (`npm run bench -- matcher` runs every matcher part). */
   readonly group?: string;
   readonly description: string;
+  /** Measures the built extension: `npm run bench` builds it before such parts run (see bench/build.ts). */
+  readonly needsBuild?: boolean;
   /** Prints its figures as it goes and returns them (plain JSON) for bench/results/latest.json. */
   readonly run: () => Promise<unknown>;
 }

@@ -13,6 +13,7 @@ const FIXTURES = join(ROOT, '../shared/fixtures/pages');
 
 definePart({
   name: 'popup',
+  needsBuild: true,
   description: 'popup open → corpus line and coverage painted, on the demo page and a large saved news page',
   async run() {
     if (!haveBrowser(CHROMIUM)) throw new Error(`Chromium is not installed at ${CHROMIUM}.`);

@@ -21,6 +21,7 @@ async function files(dir: string): Promise<string[]> {
 
 definePart({
   name: 'size',
+  needsBuild: true,
   description: 'bytes of the built extension (Chrome): content script raw and gzipped, background, pages',
   async run() {
     await stat(join(CHROME_BUILD, 'manifest.json')).catch(() => {

@@ -21,7 +21,7 @@ describe.skipIf(skip)('npm run bench at tiny sizes', () => {
         execFile(
           process.execPath,
           ['--import', 'tsx', 'bench/index.ts'],
-          { cwd: ROOT, env: { ...process.env, BENCH_TINY: '1', BENCH_RESULTS: results }, timeout: 400_000, maxBuffer: 64 * 1024 * 1024 },
+          { cwd: ROOT, env: { ...process.env, BENCH_TINY: '1', BENCH_RESULTS: results, BENCH_NO_BUILD: '1' }, timeout: 400_000, maxBuffer: 64 * 1024 * 1024 },
           (error, _stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr }),
         );
       });
