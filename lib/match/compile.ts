@@ -18,6 +18,8 @@ export const enum PatternFlag {
   Context = 4,
   /** A blocker: consumes its span, never a mention. */
   Blocker = 8,
+  /** The next pattern has the same key (a key's patterns are numbered one after another). */
+  More = 16,
 }
 
 /**
@@ -25,8 +27,9 @@ export const enum PatternFlag {
  *
  * Characters are first mapped to a dense alphabet (codes from 2, see `alphabet`). Node s's child by
  * code a is slot t = base(s) + a, valid when check(t) = s; base and check of slot s sit side by side in `da` (`da[2s]`, `da[2s+1]`), so a step touches one place in memory. The root is
- * slot 0. A node where patterns end has a child by code 0 whose base is -(k + 1): its patterns are
- * `outStart[k] .. outStart[k+1]` (patterns are numbered in key order, so each key's are contiguous).
+ * slot 0. A node where patterns end has a child by code 0 whose base is -(p + 1): its patterns are p,
+ * p + 1, … for as long as the one before has the flag `More` (patterns are numbered in key order, so
+ * each key's are contiguous, and the walk reads no list of lists before the patterns themselves).
  * Plain data, so it can be cloned, sent and stored (see serializeMatcher in store.ts).
  */
 export interface CompiledMatcher {
@@ -39,11 +42,10 @@ export interface CompiledMatcher {
    */
   readonly alphabet: Uint16Array;
   readonly wordCodes: number;
-  readonly outStart: Uint32Array;
   /**
    * Tails: where only one key goes on from a node, the rest of it is stored here instead of as trie
    * nodes (read in sequence, so a long name costs no jumps in memory). A node whose base is -(T + 1)
-   * has its tail at T: the length L, L alphabet codes, then the key's output list (two u16: low, high).
+   * has its tail at T: the length L, L alphabet codes, then the key's first pattern (two u16: low, high).
    */
   readonly tails: Uint16Array;
   /**
@@ -111,11 +113,11 @@ export function compileMatcher(entities: readonly MatchableEntity[]): CompiledMa
     for (const b of e.blockers ?? []) add(index, b, PatternFlag.Blocker);
   });
 
-  const { order, ...trie } = buildDoubleArray(keys);
+  const { order, more, ...trie } = buildDoubleArray(keys);
   const patterns = new Int32Array(2 * order.length);
   order.forEach((p, i) => {
     patterns[2 * i] = pEntity[p]!;
-    patterns[2 * i + 1] = pFlags[p]! | ((pCapital[p]! + 1) << 8);
+    patterns[2 * i + 1] = pFlags[p]! | (more[i] ? PatternFlag.More : 0) | ((pCapital[p]! + 1) << 8);
   });
   return { ...trie, patterns, entityCount: entities.length };
 }
@@ -140,9 +142,11 @@ export function alphaTable(alphabet: Uint16Array): Uint16Array {
   return alpha;
 }
 
-type Trie = Pick<CompiledMatcher, 'da' | 'alphabet' | 'wordCodes' | 'outStart' | 'tails' | 'maxLength' | 'cls' | 'firstWords'> & {
+type Trie = Pick<CompiledMatcher, 'da' | 'alphabet' | 'wordCodes' | 'tails' | 'maxLength' | 'cls' | 'firstWords'> & {
   /** Pattern numbers in key order: the compiled pattern i is the caller's pattern order[i]. */
   order: number[];
+  /** Per compiled pattern: whether the next one has the same key. */
+  more: Uint8Array;
 };
 
 /** Builds the double array over `keys` (pattern i has key keys[i]; equal keys share a node). */
@@ -172,12 +176,13 @@ function buildDoubleArray(keys: readonly string[]): Trie {
   });
   const unique = [...byKey.keys()].sort();
   const order: number[] = [];
-  const outStartList: number[] = [];
-  for (const k of unique) {
-    outStartList.push(order.length);
+  const firstPattern = new Int32Array(unique.length); // per key, its first compiled pattern
+  const more = new Uint8Array(keys.length);
+  unique.forEach((k, u) => {
+    firstPattern[u] = order.length;
     for (const p of byKey.get(k)!) order.push(p);
-  }
-  outStartList.push(order.length);
+    more.fill(1, firstPattern[u], order.length - 1);
+  });
 
   // First words: about 16 bits per distinct key, a power of two from 2^12 to 2^24 bits.
   let bits = 12;
@@ -249,7 +254,7 @@ function buildDoubleArray(keys: readonly string[]): Trie {
       da[2 * slot] = -(tails.length + 1);
       tails.push(key.length - depth);
       for (let k = depth; k < key.length; k++) tails.push(alpha[key.charCodeAt(k)]!);
-      tails.push(lo & 0xffff, lo >>> 16);
+      tails.push(firstPattern[lo]! & 0xffff, firstPattern[lo]! >>> 16);
       continue;
     }
     let n = 0;
@@ -306,7 +311,7 @@ function buildDoubleArray(keys: readonly string[]): Trie {
     }
     for (let k = n - 1; k >= 0; k--) {
       const t = base + codes[k]!;
-      if (codes[k] === 0) da[2 * t] = -(starts[k]! + 1);
+      if (codes[k] === 0) da[2 * t] = -(firstPattern[starts[k]!]! + 1);
       else stack.push(t, starts[k]!, starts[k + 1]!, depth + 1);
     }
   }
@@ -321,8 +326,8 @@ function buildDoubleArray(keys: readonly string[]): Trie {
     da: out,
     alphabet,
     wordCodes,
-    outStart: Uint32Array.from(outStartList),
     order,
+    more,
     tails: Uint16Array.from(tails),
     maxLength,
     firstWords,

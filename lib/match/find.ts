@@ -21,6 +21,7 @@ const CONTEXT: number = PatternFlag.Context;
 const WEAK: number = PatternFlag.Weak;
 const ACRONYM: number = PatternFlag.Acronym;
 const BLOCKER: number = PatternFlag.Blocker;
+const MORE: number = PatternFlag.More;
 
 /** A span of the original text (UTF-16 offsets, end exclusive) that names the entity at `entity`. */
 export interface Mention {
@@ -67,9 +68,8 @@ function inCapitals(input: string, start: number, end: number): boolean {
   return scan(start - 1, Math.max(0, start - 30) - 1, -1) && scan(end, Math.min(input.length, end + 30), 1) && letters >= 4;
 }
 
-/** Whether pattern p, found at raw [start, end) whose normalised characters came from `rawOf`, may count. */
-function acceptable(m: CompiledMatcher, p: number, input: string, rawOf: Int32Array, start: number, end: number): boolean {
-  const info = m.patterns[2 * p + 1]!;
+/** Whether a pattern of `info` (see CompiledMatcher.patterns), found at raw [start, end) whose normalised characters came from `rawOf`, may count. */
+function acceptable(info: number, input: string, rawOf: Int32Array, start: number, end: number): boolean {
   const flags = info & 0xff;
   if (flags & BLOCKER) return true;
   if (flags & ACRONYM) {
@@ -117,8 +117,9 @@ function classify(m: CompiledMatcher, c: number): number {
 /** What one findMentions call collects: candidates, their patterns, context words. */
 interface Scan {
   readonly rawOf: Int32Array;
-  /** Quads: start, end, first pattern, end of patterns (in `pats`). */
+  /** Quads: start, end, and where its patterns start and end in `pats`. */
   readonly cands: number[];
+  /** Pairs: a candidate's pattern's entity and info (as in CompiledMatcher.patterns). */
   readonly pats: number[];
   /** Pairs: entity, start. */
   readonly contexts: number[];
@@ -236,26 +237,28 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: n
 }
 
 /**
- * Takes the patterns of output list `out`, found over the walk's first `depth` characters: records
- * context words, and when some alias or blocker is acceptable there, makes them the walk's best
- * candidate (replacing shorter ones from `walkPats` on). Returns whether it did.
+ * Takes the patterns of one key (from `first` on), found over the walk's first `depth` characters:
+ * records context words, and when some alias or blocker is acceptable there, makes them the walk's
+ * best candidate (replacing shorter ones from `walkPats` on). Returns whether it did.
  */
-function candidates(m: CompiledMatcher, input: string, out: number, depth: number, walkPats: number, scan: Scan): boolean {
+function candidates(m: CompiledMatcher, input: string, first: number, depth: number, walkPats: number, scan: Scan): boolean {
   const start = scan.rawOf[0]!;
   const end = scan.rawOf[depth - 1]! + 1;
   const pats = scan.pats;
+  const patterns = m.patterns;
   let found = false;
-  for (let p = m.outStart[out]!, p1 = m.outStart[out + 1]!; p < p1; p++) {
-    if (!acceptable(m, p, input, scan.rawOf, start, end)) continue;
-    if (m.patterns[2 * p + 1]! & CONTEXT) {
-      scan.contexts.push(m.patterns[2 * p]!, start);
+  for (let p = first, info = MORE; info & MORE; p++) {
+    info = patterns[2 * p + 1]!;
+    if (!acceptable(info, input, scan.rawOf, start, end)) continue;
+    if (info & CONTEXT) {
+      scan.contexts.push(patterns[2 * p]!, start);
       continue;
     }
     if (!found) {
       pats.length = walkPats;
       found = true;
     }
-    pats.push(p);
+    pats.push(patterns[2 * p]!, info);
   }
   return found;
 }
@@ -339,25 +342,23 @@ export function findMentions(m: CompiledMatcher, input: string): Mention[] {
     const bit = h >>> shift;
     if (force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1) walk(m, input, wordStart, scan, space);
   }
-  return resolve(m, scan.cands, scan.pats, scan.contexts);
+  return resolve(m.entityCount, scan.cands, scan.pats, scan.contexts);
 }
 
 /** Chooses each candidate's entity: a strong alias first; a weak one only with its entity confirmed. */
-function resolve(m: CompiledMatcher, cands: number[], pats: number[], contexts: number[]): Mention[] {
-  const patterns = m.patterns;
-  const strong = new Uint8Array(m.entityCount);
+function resolve(entityCount: number, cands: number[], pats: number[], contexts: number[]): Mention[] {
+  const strong = new Uint8Array(entityCount);
   for (let c = 0; c < cands.length; c += 4) {
-    for (let q = cands[c + 2]!; q < cands[c + 3]!; q++) {
-      const p = pats[q]!;
-      if (!(patterns[2 * p + 1]! & (WEAK | BLOCKER))) strong[patterns[2 * p]!] = 1;
+    for (let q = cands[c + 2]!; q < cands[c + 3]!; q += 2) {
+      if (!(pats[q + 1]! & (WEAK | BLOCKER))) strong[pats[q]!] = 1;
     }
   }
   // Context positions grouped by entity (each group in text order) for a binary search.
-  const ctxStart = new Int32Array(m.entityCount + 1);
+  const ctxStart = new Int32Array(entityCount + 1);
   for (let k = 0; k < contexts.length; k += 2) ctxStart[contexts[k]! + 1]!++;
-  for (let e = 0; e < m.entityCount; e++) ctxStart[e + 1]! += ctxStart[e]!;
+  for (let e = 0; e < entityCount; e++) ctxStart[e + 1]! += ctxStart[e]!;
   const ctxPos = new Int32Array(contexts.length / 2);
-  const fill = ctxStart.slice(0, m.entityCount);
+  const fill = ctxStart.slice(0, entityCount);
   for (let k = 0; k < contexts.length; k += 2) ctxPos[fill[contexts[k]!]!++] = contexts[k + 1]!;
   const nearContext = (entity: number, at: number): boolean => {
     let lo = ctxStart[entity]!;
@@ -376,10 +377,9 @@ function resolve(m: CompiledMatcher, cands: number[], pats: number[], contexts: 
     let chosen = -1;
     let strongChoice = false;
     let blocked = false;
-    for (let q = cands[c + 2]!; q < cands[c + 3]!; q++) {
-      const p = pats[q]!;
-      const flags = patterns[2 * p + 1]! & 0xff;
-      const e = patterns[2 * p]!;
+    for (let q = cands[c + 2]!; q < cands[c + 3]!; q += 2) {
+      const flags = pats[q + 1]! & 0xff;
+      const e = pats[q]!;
       if (flags & BLOCKER) blocked = true;
       else if (!(flags & WEAK)) {
         chosen = e;

@@ -3,23 +3,22 @@ import type { CompiledMatcher } from './compile';
 /**
  * The stored form of a compiled matcher: one byte array that loads without re-parsing the catalog.
  *
- * Layout (little-endian): the magic "BSM1", then 10 u32 header words (format version, entity count,
+ * Layout (little-endian): the magic "BSM1", then 9 u32 header words (format version, entity count,
  * longest pattern, word codes, and the length of each array below), then the arrays in that order,
- * each starting on a 4-byte boundary: da (i32), alphabet (u16), outStart (u32), tails (u16),
- * patterns (i32), firstWords (i32).
+ * each starting on a 4-byte boundary: da (i32), alphabet (u16), tails (u16), patterns (i32),
+ * firstWords (i32).
  * Loading makes typed-array views over the bytes (a copy only when they are not 4-byte aligned).
  */
 
 const MAGIC = 0x314d5342; // "BSM1" read as a little-endian u32
-const FORMAT = 1;
-const HEADER_WORDS = 11; // magic + 10
+const FORMAT = 2;
+const HEADER_WORDS = 10; // magic + 9
 
-type ArrayName = 'da' | 'alphabet' | 'outStart' | 'tails' | 'patterns' | 'firstWords';
-type Typed = Int32Array | Uint32Array | Uint16Array;
+type ArrayName = 'da' | 'alphabet' | 'tails' | 'patterns' | 'firstWords';
+type Typed = Int32Array | Uint16Array;
 const ARRAYS: readonly [ArrayName, new (buffer: ArrayBuffer, offset: number, length: number) => Typed][] = [
   ['da', Int32Array],
   ['alphabet', Uint16Array],
-  ['outStart', Uint32Array],
   ['tails', Uint16Array],
   ['patterns', Int32Array],
   ['firstWords', Int32Array],
@@ -73,7 +72,6 @@ export function loadMatcher(bytes: Uint8Array): CompiledMatcher {
     da,
     alphabet,
     wordCodes: header[4]!,
-    outStart: arrays.outStart as Uint32Array,
     tails: arrays.tails as Uint16Array,
     patterns: arrays.patterns as Int32Array,
     entityCount: header[2]!,
