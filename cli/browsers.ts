@@ -135,6 +135,10 @@ export async function launchFirefox(options: { extensionDir?: string; prefs?: Re
     executablePath: FIREFOX,
     headless: true,
     userDataDir: profile,
+    // Without it Firefox's remote agent refuses to navigate to moz-extension:// ("Navigation to … is not
+    // allowed in this context": isWebdriverSafeNavigationURL admits only http(s), file, blob, about:blank),
+    // so the tests could not open the popup or the options page. Test browsers only: a temporary profile.
+    args: ['--remote-allow-system-access'],
     extraPrefsFirefox: {
       'extensions.webextensions.uuids': JSON.stringify({ [FIREFOX_ADDON_ID]: FIREFOX_UUID }),
       'network.proxy.type': 1,
