@@ -24,6 +24,8 @@ import { DEFAULT_INTERVAL_MINUTES } from '../lib/sync/schedule';
 import { checkSource, type SyncSource } from '../lib/sync/sync';
 
 export default defineBackground(() => {
+  /** Entity names by id, per entity list the matcher serves (a new corpus brings a new list). */
+  const entityNames = new WeakMap<readonly { id: string; name: string }[], Map<string, string>>();
   const corpus = createCorpusService({
     // The bundle shipped inside the extension is checked like any other: digest, signature, schema.
     loadDefault: () => readBundle(defaultBundle, { trustedKeys: [fromBase64(publisherKey.trim())] }),
@@ -61,6 +63,13 @@ export default defineBackground(() => {
   handleCalls({
     getStatus: () => statusWithSync(),
     getEntity: async ({ id }) => (await (await corpus.reader()).getEntity(id)) ?? null,
+    // From the entities the matcher was built from (in memory): no database read.
+    getEntityNames: async ({ ids }) => {
+      const { entities } = await corpus.matcher();
+      let names = entityNames.get(entities);
+      if (!names) entityNames.set(entities, (names = new Map(entities.map((e) => [e.id, e.name]))));
+      return ids.map((id) => names.get(id) ?? null);
+    },
     // Ranked for the paragraph around the mention (the card sends it), over the store's postings.
     getPassages: ({ entityId, limit, context }) => coverage.passages(entityId, context, limit),
     getDocument: async ({ id }) => (await (await corpus.reader()).getDocument(id)) ?? null,

@@ -75,10 +75,8 @@ export default defineContentScript({
           if (!current) return { host, enabled: false, entities: [], text: '' };
           await current.marker.idle();
           const { entities, text } = current.marker.summary();
-          const named = await Promise.all(
-            entities.map(async (e) => ({ ...e, name: (await callBackground('getEntity', { id: e.id }))?.name ?? e.id })),
-          );
-          return { host, enabled: true, entities: named, text };
+          const names = await callBackground('getEntityNames', { ids: entities.map((e) => e.id) });
+          return { host, enabled: true, entities: entities.map((e, k) => ({ ...e, name: names[k] ?? e.id })), text };
         },
         revealEntity({ entityId }) {
           const hit = current?.marker.firstMentionOf(entityId);

@@ -30,6 +30,8 @@ export interface BlockMention {
 export interface ContentToBackgroundCalls {
   getStatus(p: Record<string, never>): StatusWithSync;
   getEntity(p: { id: string }): Entity | null;
+  /** Entities' names in the order asked (null where unknown): a page's whole list in one call. */
+  getEntityNames(p: { ids: string[] }): (string | null)[];
   /**
    * Passages that mention the entity. `context` is the paragraph around the mention on the page and
    * the entities found in it, for ranking by fit (until that ranking is wired, most mentions first).
@@ -69,6 +71,7 @@ type Name = keyof Calls;
 const READ_ONLY: ReadonlySet<Name> = new Set<keyof ContentToBackgroundCalls>([
   'getStatus',
   'getEntity',
+  'getEntityNames',
   'getPassages',
   'getDocument',
   'findMentions',

@@ -19,6 +19,7 @@ function handlers(): Handlers & { reimportDefaultCorpus: ReturnType<typeof vi.fn
   return {
     getStatus: () => status,
     getEntity: ({ id }) => (id === 'iraq' ? entity : null),
+    getEntityNames: ({ ids }) => ids.map((id) => (id === 'iraq' ? entity.name : null)),
     getPassages: () => [],
     getDocument: async () => null,
     findMentions: ({ blocks }) => blocks.map(() => []),
@@ -55,6 +56,7 @@ describe('handleCalls', () => {
     handleCalls(handlers());
     expect(await deliver(call('getEntity', { id: 'iraq' }), contentScript())).toEqual({ ok: true, value: entity });
     expect(await deliver(call('getEntity', { id: 'nope' }), contentScript())).toEqual({ ok: true, value: null });
+    expect(await deliver(call('getEntityNames', { ids: ['nope', 'iraq'] }), contentScript())).toEqual({ ok: true, value: [null, 'Iraq'] });
     expect(await deliver(call('findMentions', { blocks: ['a', 'b'] }), contentScript())).toEqual({ ok: true, value: [[], []] });
   });
 
@@ -148,12 +150,13 @@ describe('callBackground', () => {
   it('has typed payloads and answers', () => {
     expectTypeOf(callBackground<'getEntity'>).returns.toEqualTypeOf<Promise<Entity | null>>();
     expectTypeOf(callBackground<'getEntity'>).parameter(1).toEqualTypeOf<{ id: string }>();
+    expectTypeOf(callBackground<'getEntityNames'>).returns.toEqualTypeOf<Promise<(string | null)[]>>();
     expectTypeOf(callBackground<'getPassages'>).returns.toEqualTypeOf<Promise<PassageHit[]>>();
     expectTypeOf(callBackground<'getDocument'>).returns.toEqualTypeOf<Promise<CorpusDocument | null>>();
     expectTypeOf(callBackground<'findMentions'>).returns.toEqualTypeOf<Promise<BlockMention[][]>>();
     expectTypeOf(callBackground<'reimportDefaultCorpus'>).returns.toEqualTypeOf<Promise<CorpusStatus>>();
     expectTypeOf<Parameters<typeof callBackground>[0]>().toEqualTypeOf<
-      'getStatus' | 'getEntity' | 'getPassages' | 'getDocument' | 'findMentions' | 'getDocumentPassages' | 'openReader' | 'getRelated' | 'search' | 'reimportDefaultCorpus'
+      'getStatus' | 'getEntity' | 'getEntityNames' | 'getPassages' | 'getDocument' | 'findMentions' | 'getDocumentPassages' | 'openReader' | 'getRelated' | 'search' | 'reimportDefaultCorpus'
       | 'syncNow' | 'getSyncSettings' | 'setSyncSource' | 'importBundleFile'
     >();
     // Wrong payloads and unknown names do not compile (checked by tsc, never run).
