@@ -52,6 +52,7 @@ describe.skipIf(skip)('the popup for a news page, in real Chromium', () => {
     const entities = await list.locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-entity')));
     expect(entities).toEqual(expect.arrayContaining(['mohammed-shia-al-sudani', 'haider-al-abadi', 'qassem-soleimani', 'popular-mobilization-forces']));
     expect(await list.locator('[data-entity=qassem-soleimani] .count').innerText()).toBe('2');
+    expect(await list.locator('[data-entity=qassem-soleimani] .name').innerText()).toBe('Qassem Soleimani');
   });
 
   it('searches the corpus as you type', async () => {
