@@ -1,5 +1,5 @@
 import type { CorpusReader, PassageHit } from './reader';
-import { createMemoryRankingIndex, rankDocumentsForPage, rankPassagesForMention, type RankedPassage, type RankingIndex } from './rank';
+import { createMemoryRankingIndex, type MentionPassage, rankDocumentsForPage, rankPassagesForMention, type RankingIndex } from './rank';
 import type { Entity } from './schema';
 import { searchEntities, searchPassages } from './search';
 import { CorpusChangedError } from './store-ranking';
@@ -12,7 +12,7 @@ import type { RelatedDocumentView, SearchResults } from './views';
  */
 export interface CoverageService {
   /** The passages that mention an entity, best first for the paragraph around the mention (most mentions first without one). */
-  passages(entityId: string, context: { text: string; entityIds: readonly string[] } | undefined, limit?: number): Promise<(PassageHit & RankedPassage)[]>;
+  passages(entityId: string, context: { text: string; entityIds: readonly string[] } | undefined, limit?: number): Promise<(PassageHit & MentionPassage)[]>;
   related(page: { text: string; entityCounts: ReadonlyMap<string, number> }, limit?: number): Promise<RelatedDocumentView[]>;
   search(query: string): Promise<SearchResults>;
 }
@@ -64,11 +64,7 @@ export function createCoverageService(
   };
   return {
     passages: (entityId, context, limit = 20) =>
-      ranked(async (index) => {
-        const list = await rankPassagesForMention(index, entityId, context ?? { text: '', entityIds: [] }, limit);
-        const counts = (await index.entityPassages([entityId])).get(entityId);
-        return list.map((r) => ({ ...r, mentions: counts?.get(r.passage.id) ?? 0 }));
-      }),
+      ranked((index) => rankPassagesForMention(index, entityId, context ?? { text: '', entityIds: [] }, limit)),
     async related(page, limit = 8) {
       const { list, byId } = await ranked(async (index, c) => ({ list: await rankDocumentsForPage(index, page, limit), byId: c.byId }));
       return list.map((r) => ({

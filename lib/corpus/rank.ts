@@ -1,5 +1,6 @@
 import { tokenize } from '../text/tokenize';
-import type { BundlePayload, CorpusDocument, Passage, PassageMention } from './schema';
+import { best, buildEntityPostings, buildPostings, find, intersect, NO_POSTINGS, type PassageTable, type Postings, present, tableFrom } from './ranking-table';
+import type { BundlePayload, CorpusDocument, Passage } from './schema';
 
 /**
  * Ranking over the corpus, the same in the extension and the CLI: which passages best fit the
@@ -7,33 +8,21 @@ import type { BundlePayload, CorpusDocument, Passage, PassageMention } from './s
  * over passage text plus the rarity-weighted entities the two texts share.
  */
 
-/** What scoring needs of a passage, without its text. */
-export interface PassageFacts {
-  documentId: string;
-  /** Position in its document. */
-  index: number;
-  /** Number of index terms. */
-  length: number;
-  /** Its document's date (empty when the document has none). */
-  published: string;
-}
-
 /**
- * What ranking reads; the memory corpus and the IndexedDB store both provide it. Scoring reads
- * postings, entity passage lists and passage facts; whole passages and documents are read only
- * for the results.
+ * What ranking reads; the memory corpus and the IndexedDB store both provide it. Scoring reads the
+ * passage table, postings and entity lists; whole passages and documents are read only for the results.
  */
 export interface RankingIndex {
   /** Passage count and mean passage length (in index terms). */
   stats(): Promise<{ passages: number; averageLength: number }>;
   /** For each term, in how many passages it occurs (absent: none). */
   documentFrequency(terms: readonly string[]): Promise<Map<string, number>>;
-  /** For each term, the passages it occurs in and how often: term → passage id → count. */
-  postings(terms: readonly string[]): Promise<Map<string, Map<string, number>>>;
-  /** For each entity, the passages that mention it and how many times: entity → passage id → mentions. */
-  entityPassages(entityIds: readonly string[]): Promise<Map<string, Map<string, number>>>;
-  /** The facts of each passage that exists and whose document exists. */
-  passageFacts(ids: readonly string[]): Promise<Map<string, PassageFacts>>;
+  /** The numbered passages and documents that postings and entity lists refer to. */
+  table(): Promise<PassageTable>;
+  /** For each term that occurs, the passages it occurs in and how often. */
+  postings(terms: readonly string[]): Promise<Map<string, Postings>>;
+  /** For each entity, the passages that mention it and how many times (empty lists for unknown entities). */
+  entityPassages(entityIds: readonly string[]): Promise<Map<string, Postings>>;
   passages(ids: readonly string[]): Promise<Passage[]>;
   documents(ids: readonly string[]): Promise<CorpusDocument[]>;
 }
@@ -49,6 +38,12 @@ export interface RankedPassage {
   sharedTerms: string[];
 }
 
+/** A passage ranked for a mention of an entity. */
+export interface MentionPassage extends RankedPassage {
+  /** How many times the passage names the entity. */
+  mentions: number;
+}
+
 /** A document ranked for a page. */
 export interface RankedDocument {
   document: CorpusDocument;
@@ -62,17 +57,18 @@ const K1 = 1.2;
 const B = 0.75;
 /** Weight of one shared entity against text similarity: an entity says more than a word. */
 const ENTITY_WEIGHT = 1.5;
-/** Page terms kept for a coverage query: the most telling ones. */
+/** Page terms kept for a query: the most telling ones (by idf and count), so that the common words of a long page are not read. */
 const MAX_QUERY_TERMS = 40;
 
 const idf = (n: number, df: number): number => Math.log(1 + (n - df + 0.5) / (df + 0.5));
 
 interface Query {
-  /** term → weight (idf × a saturating function of its count in the query text) */
-  terms: Map<string, number>;
-  idf: Map<string, number>;
+  /** The query terms, most telling first, and each one's idf. */
+  terms: string[];
+  idf: number[];
 }
 
+/** The terms of `text` that occur in the corpus, most telling first (idf × a saturating function of their count), at most `limit`. */
 async function makeQuery(index: RankingIndex, text: string, n: number, limit: number): Promise<Query> {
   const counts = new Map<string, number>();
   for (const t of tokenize(text)) counts.set(t, (counts.get(t) ?? 0) + 1);
@@ -82,74 +78,113 @@ async function makeQuery(index: RankingIndex, text: string, n: number, limit: nu
     .map(([t, c]) => [t, idf(n, df.get(t)!) * (1 + Math.log(c))] as const)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, limit);
-  return {
-    terms: new Map(weighted),
-    idf: new Map(weighted.map(([t]) => [t, idf(n, df.get(t)!)])),
-  };
+  return { terms: weighted.map(([t]) => t), idf: weighted.map(([t]) => idf(n, df.get(t)!)) };
 }
 
-/** BM25 of each passage in `candidates` against the query, with the terms that contributed. */
-async function bm25(
-  index: RankingIndex,
-  query: Query,
-  candidates: ReadonlyMap<string, { length: number }>,
-  averageLength: number,
-): Promise<Map<string, { score: number; terms: [string, number][] }>> {
-  const out = new Map<string, { score: number; terms: [string, number][] }>();
-  const postings = await index.postings([...query.terms.keys()]);
-  for (const [term, list] of postings) {
-    const w = query.idf.get(term) ?? 0;
-    for (const [pid, tf] of list) {
-      const p = candidates.get(pid);
-      if (!p) continue;
-      const s = (w * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * p.length) / (averageLength || 1)));
-      const entry = out.get(pid) ?? { score: 0, terms: [] };
-      entry.score += s;
-      entry.terms.push([term, s]);
-      out.set(pid, entry);
-    }
-  }
-  return out;
+/** One term's BM25 weight in a passage with `tf` occurrences and `length` terms. */
+const bm25 = (w: number, tf: number, length: number, averageLength: number): number =>
+  (w * tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / (averageLength || 1)));
+
+/** The query terms that occur in passage `o`, most contributing first (for "why"). */
+function sharedTerms(query: Query, postings: ReadonlyMap<string, Postings>, o: number, length: number, averageLength: number): string[] {
+  const out: [string, number][] = [];
+  query.terms.forEach((t, k) => {
+    const list = postings.get(t);
+    const j = list ? find(list.passages, o) : -1;
+    if (j >= 0) out.push([t, bm25(query.idf[k]!, list!.counts[j]!, length, averageLength)]);
+  });
+  return out.sort((a, b) => b[1] - a[1]).map(([t]) => t);
+}
+
+/** Reads whole, in one go, the passages and documents of the results. */
+async function readResults(index: RankingIndex, passageIds: string[], documentIds: string[]): Promise<{ passages: Map<string, Passage>; documents: Map<string, CorpusDocument> }> {
+  const [passages, documents] = await Promise.all([index.passages(passageIds), index.documents([...new Set(documentIds)])]);
+  return { passages: new Map(passages.map((p) => [p.id, p])), documents: new Map(documents.map((d) => [d.id, d])) };
 }
 
 /**
  * Ranks the passages that mention `entityId` by how well they fit `context` (the paragraph around
  * the mention) and the entities found in it: BM25 plus the shared entities, weighted by rarity;
- * ties go to the newer document. Without context this is mention count, then recency.
+ * ties go to the passage that names the entity more often, then to the newer document. Without
+ * context this is mention count, then recency.
  */
 export async function rankPassagesForMention(
   index: RankingIndex,
   entityId: string,
   context: { text: string; entityIds: readonly string[] },
   limit = 10,
-): Promise<RankedPassage[]> {
+): Promise<MentionPassage[]> {
   const others = [...new Set(context.entityIds)].filter((e) => e !== entityId);
-  const lists = await index.entityPassages([entityId, ...others]);
-  const count = lists.get(entityId) ?? new Map<string, number>();
-  if (count.size === 0) return [];
-  const [stats, facts] = await Promise.all([index.stats(), index.passageFacts([...count.keys()])]);
+  const stats = await index.stats();
   const query = await makeQuery(index, context.text, stats.passages, MAX_QUERY_TERMS);
-  const text = await bm25(index, query, facts, stats.averageLength);
-  const entityIdf = new Map(others.map((e) => [e, idf(stats.passages, lists.get(e)?.size ?? 0)]));
+  // One round of reads: the entity lists, the query's postings and the table.
+  const [lists, postings, table] = await Promise.all([index.entityPassages([entityId, ...others]), index.postings(query.terms), index.table()]);
+  const own = lists.get(entityId) ?? NO_POSTINGS;
+  // Candidates: the passages that mention the entity and are in the corpus, in ordinal order.
+  const keep: number[] = [];
+  for (let i = 0; i < own.passages.length; i++) if (present(table, own.passages[i]!)) keep.push(i);
+  if (keep.length === 0) return [];
+  const candidates = new Uint32Array(keep.map((i) => own.passages[i]!));
+  const mentions = keep.map((i) => own.counts[i]!);
+  const n = candidates.length;
 
-  const scored: { id: string; f: PassageFacts; score: number; shared: string[]; mentions: number }[] = [];
-  for (const [id, f] of facts) {
-    const shared = others.filter((e) => lists.get(e)?.has(id)).sort((a, b) => entityIdf.get(b)! - entityIdf.get(a)!);
-    const score = (text.get(id)?.score ?? 0) + ENTITY_WEIGHT * shared.reduce((s, e) => s + entityIdf.get(e)!, 0);
-    scored.push({ id, f, score, shared, mentions: count.get(id) ?? 0 });
-  }
-  scored.sort((a, b) => b.score - a.score || b.mentions - a.mentions || b.f.published.localeCompare(a.f.published) || a.id.localeCompare(b.id));
-  const top = scored.slice(0, limit);
-  // Only the results are read whole.
-  const passages = new Map((await index.passages(top.map((r) => r.id))).map((p) => [p.id, p]));
-  const documents = new Map((await index.documents([...new Set(top.map((r) => r.f.documentId))])).map((d) => [d.id, d]));
-  return top.flatMap((r) => {
-    const passage = passages.get(r.id);
-    const document = documents.get(r.f.documentId);
-    if (!passage || !document) return [];
-    const terms = (text.get(r.id)?.terms ?? []).sort((a, b) => b[1] - a[1]).map(([term]) => term);
-    return [{ passage, document, score: r.score, sharedEntities: r.shared, sharedTerms: terms }];
+  // Text: each query term's BM25, added in query order (so sums are the same whichever index answers).
+  const text = new Float64Array(n);
+  query.terms.forEach((t, k) => {
+    const list = postings.get(t);
+    if (!list) return;
+    const w = query.idf[k]!;
+    intersect(candidates, list.passages, (i, j) => {
+      text[i] = text[i]! + bm25(w, list.counts[j]!, table.lengths[candidates[i]!]!, stats.averageLength);
+    });
   });
+  // Entities: the others the passage also names, rarest first, each weighted by its idf.
+  const sorted = others
+    .map((e) => ({ e, w: idf(stats.passages, lists.get(e)?.passages.length ?? 0) }))
+    .sort((a, b) => b.w - a.w);
+  const entities = new Float64Array(n);
+  for (const { e, w } of sorted) intersect(candidates, lists.get(e)?.passages ?? NO_POSTINGS.passages, (i) => (entities[i] = entities[i]! + w));
+  const score = (i: number): number => text[i]! + ENTITY_WEIGHT * entities[i]!;
+  const scores = Float64Array.from({ length: n }, (_, i) => score(i));
+  const published = (i: number): string => table.published[table.documents[candidates[i]!]!]!;
+  const top = best(n, limit, (a, b) => scores[b]! - scores[a]! || mentions[b]! - mentions[a]! || published(b).localeCompare(published(a)) || table.ids[candidates[a]!]!.localeCompare(table.ids[candidates[b]!]!));
+
+  // Only the results are read whole.
+  const { passages, documents } = await readResults(
+    index,
+    top.map((i) => table.ids[candidates[i]!]!),
+    top.map((i) => table.documentIds[table.documents[candidates[i]!]!]!),
+  );
+  return top.flatMap((i) => {
+    const o = candidates[i]!;
+    const passage = passages.get(table.ids[o]!);
+    const document = documents.get(table.documentIds[table.documents[o]!]!);
+    if (!passage || !document) return [];
+    const shared = sorted.filter(({ e }) => find(lists.get(e)?.passages ?? NO_POSTINGS.passages, o) >= 0).map(({ e }) => e);
+    return [{ passage, document, score: scores[i]!, mentions: mentions[i]!, sharedEntities: shared, sharedTerms: sharedTerms(query, postings, o, table.lengths[o]!, stats.averageLength) }];
+  });
+}
+
+/** Per table, its passage ordinals in document order (by document id, then position, then id), holes left out. */
+const documentOrders = new WeakMap<PassageTable, Uint32Array>();
+
+function documentOrder(table: PassageTable): Uint32Array {
+  let order = documentOrders.get(table);
+  if (!order) {
+    const list: number[] = [];
+    for (let o = 0; o < table.ids.length; o++) if (present(table, o)) list.push(o);
+    const documentId = (o: number): string => table.documentIds[table.documents[o]!]!;
+    const compare = (a: number, b: number): number => {
+      const da = documentId(a);
+      const db = documentId(b);
+      return da < db ? -1 : da > db ? 1 : table.positions[a]! - table.positions[b]! || table.ids[a]!.localeCompare(table.ids[b]!);
+    };
+    // Bundles list passages in document order already; sort only when they do not.
+    if (list.some((o, i) => i > 0 && compare(list[i - 1]!, o) > 0)) list.sort(compare);
+    order = Uint32Array.from(list);
+    documentOrders.set(table, order);
+  }
+  return order;
 }
 
 /**
@@ -164,118 +199,143 @@ export async function rankDocumentsForPage(
   limit = 10,
 ): Promise<RankedDocument[]> {
   const stats = await index.stats();
-  const entityIds = [...page.entityCounts.keys()];
-  const lists = await index.entityPassages(entityIds);
-  const entityIdf = new Map(entityIds.map((e) => [e, idf(stats.passages, lists.get(e)?.size ?? 0)]));
   const query = await makeQuery(index, page.text, stats.passages, MAX_QUERY_TERMS);
-  const postings = await index.postings([...query.terms.keys()]);
-  const candidateIds = new Set<string>();
-  for (const list of lists.values()) for (const pid of list.keys()) candidateIds.add(pid);
-  for (const list of postings.values()) for (const pid of list.keys()) candidateIds.add(pid);
-  if (candidateIds.size === 0) return [];
-  const facts = await index.passageFacts([...candidateIds]);
-  const text = await bm25(index, query, facts, stats.averageLength);
-  const inPassage = new Map<string, string[]>();
-  for (const [e, list] of lists) for (const pid of list.keys()) (inPassage.get(pid) ?? inPassage.set(pid, []).get(pid)!).push(e);
-  const pageWeight = (e: string): number => entityIdf.get(e)! * (1 + Math.log(page.entityCounts.get(e) ?? 1));
+  const [lists, postings, table] = await Promise.all([index.entityPassages([...page.entityCounts.keys()]), index.postings(query.terms), index.table()]);
+  // The page's entities, weightiest first (rare in the corpus, often on the page).
+  const entities = [...page.entityCounts.keys()]
+    .map((e) => ({ e, w: idf(stats.passages, lists.get(e)?.passages.length ?? 0) * (1 + Math.log(page.entityCounts.get(e) ?? 1)), list: lists.get(e) ?? NO_POSTINGS }))
+    .sort((a, b) => b.w - a.w || a.e.localeCompare(b.e));
 
-  // In document order, whatever order the index returned them in: sums and ties come out the same
-  // over every index (of equal scores, a document's earlier passage is its best).
-  const ordered = [...facts].sort(([a, fa], [b, fb]) =>
-    fa.documentId < fb.documentId ? -1 : fa.documentId > fb.documentId ? 1 : fa.index - fb.index || a.localeCompare(b),
-  );
-  type Best = { id: string; score: number; shared: string[]; terms: string[] };
-  const perDocument = new Map<string, { textScore: number; published: string; entities: Set<string>; best?: Best }>();
-  for (const [id, f] of ordered) {
-    const shared = [...(inPassage.get(id) ?? [])].sort((a, b) => pageWeight(b) - pageWeight(a) || a.localeCompare(b));
-    const t = text.get(id);
-    const entityScore = shared.reduce((s, e) => s + pageWeight(e), 0);
-    const score = (t?.score ?? 0) + ENTITY_WEIGHT * entityScore;
-    const d = perDocument.get(f.documentId) ?? { textScore: 0, published: f.published, entities: new Set<string>() };
-    d.textScore += t?.score ?? 0;
-    for (const e of shared) d.entities.add(e);
-    if (!d.best || score > d.best.score) {
-      d.best = { id, score, shared, terms: (t?.terms ?? []).sort((a, b) => b[1] - a[1]).map(([x]) => x) };
+  // Only a document that names one of the page's entities can be ranked: its passages are the
+  // candidates, those that name such an entity or a query term.
+  const covering = new Uint8Array(table.documentIds.length);
+  for (const { list } of entities) for (const o of list.passages) if (present(table, o)) covering[table.documents[o]!] = 1;
+  const slot = new Int32Array(table.ids.length).fill(-1);
+  let n = 0;
+  const admit = (o: number): void => {
+    if (slot[o]! < 0 && present(table, o) && covering[table.documents[o]!]) slot[o] = n++;
+  };
+  for (const { list } of entities) for (const o of list.passages) admit(o);
+  for (const t of query.terms) for (const o of postings.get(t)?.passages ?? []) admit(o);
+  if (n === 0) return [];
+
+  const text = new Float64Array(n);
+  query.terms.forEach((t, k) => {
+    const list = postings.get(t);
+    if (!list) return;
+    const w = query.idf[k]!;
+    for (let j = 0; j < list.passages.length; j++) {
+      const s = slot[list.passages[j]!]!;
+      if (s >= 0) text[s] = text[s]! + bm25(w, list.counts[j]!, table.lengths[list.passages[j]!]!, stats.averageLength);
     }
-    perDocument.set(f.documentId, d);
-  }
-  const ranked: { id: string; score: number; published: string; entities: string[]; best: Best }[] = [];
-  for (const [id, d] of perDocument) {
-    // A document that shares no actor or event with the page does not cover what it is about.
-    if (!d.best || d.entities.size === 0) continue;
-    const entities = [...d.entities].sort((a, b) => pageWeight(b) - pageWeight(a) || a.localeCompare(b));
+  });
+  // Entity weight per passage, and per document (each entity once), added weightiest first.
+  const passageEntities = new Float64Array(n);
+  const documentEntities = new Float64Array(table.documentIds.length);
+  const lastEntity = new Int32Array(table.documentIds.length).fill(-1);
+  entities.forEach(({ w, list }, k) => {
+    for (const o of list.passages) {
+      const s = slot[o]!;
+      if (s < 0) continue;
+      passageEntities[s] = passageEntities[s]! + w;
+      const d = table.documents[o]!;
+      if (lastEntity[d] !== k) {
+        lastEntity[d] = k;
+        documentEntities[d] = documentEntities[d]! + w;
+      }
+    }
+  });
+
+  // Per document, in document order: text evidence summed, and the best passage (the earlier of equals).
+  const ranked: { d: number; score: number; best: number; bestScore: number }[] = [];
+  let current: { d: number; text: number; best: number; bestScore: number } | undefined;
+  const close = (): void => {
+    if (!current) return;
     // Entities count once per document; text evidence saturates so long documents do not win by length.
-    const score = ENTITY_WEIGHT * entities.reduce((s, e) => s + pageWeight(e), 0) + Math.log(1 + d.textScore) * 2;
-    ranked.push({ id, score, published: d.published, entities, best: d.best });
+    const score = ENTITY_WEIGHT * documentEntities[current.d]! + Math.log(1 + current.text) * 2;
+    ranked.push({ d: current.d, score, best: current.best, bestScore: current.bestScore });
+  };
+  for (const o of documentOrder(table)) {
+    const s = slot[o]!;
+    if (s < 0) continue;
+    const d = table.documents[o]!;
+    const score = text[s]! + ENTITY_WEIGHT * passageEntities[s]!;
+    if (current?.d !== d) {
+      close();
+      current = { d, text: 0, best: o, bestScore: score };
+    } else if (score > current.bestScore) {
+      current.best = o;
+      current.bestScore = score;
+    }
+    current.text += text[s]!;
   }
-  ranked.sort((a, b) => b.score - a.score || b.published.localeCompare(a.published) || a.id.localeCompare(b.id));
-  const top = ranked.slice(0, limit);
+  close();
+  const top = best(ranked.length, limit, (a, b) => {
+    const x = ranked[a]!;
+    const y = ranked[b]!;
+    return y.score - x.score || table.published[y.d]!.localeCompare(table.published[x.d]!) || table.documentIds[x.d]!.localeCompare(table.documentIds[y.d]!);
+  }).map((i) => ranked[i]!);
+
+  // The entities each result shares with the page (through its candidate passages).
+  const namedBy: Record<number, Set<number>> = Object.fromEntries(top.map((r) => [r.d, new Set<number>()]));
+  entities.forEach(({ list }, k) => {
+    for (const o of list.passages) if (slot[o]! >= 0) namedBy[table.documents[o]!]?.add(k);
+  });
+
   // Only the results are read whole.
-  const [passages, documents] = await Promise.all([index.passages(top.map((r) => r.best.id)), index.documents(top.map((r) => r.id))]);
-  const passageById = new Map(passages.map((p) => [p.id, p]));
-  const documentById = new Map(documents.map((d) => [d.id, d]));
+  const { passages, documents } = await readResults(
+    index,
+    top.map((r) => table.ids[r.best]!),
+    top.map((r) => table.documentIds[r.d]!),
+  );
   return top.flatMap((r) => {
-    const document = documentById.get(r.id);
-    const passage = passageById.get(r.best.id);
+    const document = documents.get(table.documentIds[r.d]!);
+    const passage = passages.get(table.ids[r.best]!);
     if (!document || !passage) return [];
-    return [{ document, score: r.score, entities: r.entities, bestPassage: { passage, document, score: r.best.score, sharedEntities: r.best.shared, sharedTerms: r.best.terms } }];
+    const named = entities.filter((_, k) => namedBy[r.d]!.has(k)).map(({ e }) => e);
+    const sharedEntities = entities.filter(({ list }) => find(list.passages, r.best) >= 0).map(({ e }) => e);
+    const bestPassage = {
+      passage,
+      document,
+      score: r.bestScore,
+      sharedEntities,
+      sharedTerms: sharedTerms(query, postings, r.best, table.lengths[r.best]!, stats.averageLength),
+    };
+    return [{ document, score: r.score, entities: named, bestPassage }];
   });
 }
 
-/** A ranking index over a parsed bundle held in memory (the CLI, and the background's fallback). */
+/** A ranking index over a parsed bundle held in memory (the CLI, and the background for small corpora). */
 export function createMemoryRankingIndex(b: BundlePayload): RankingIndex {
   const passages = new Map(b.passages.map((p) => [p.id, p]));
   const documents = new Map(b.documents.map((d) => [d.id, d]));
-  const byEntity = new Map<string, PassageMention[]>();
-  for (const m of b.mentions) (byEntity.get(m.entityId) ?? byEntity.set(m.entityId, []).get(m.entityId)!).push(m);
-  let postings: Map<string, Map<string, number>> | undefined;
-  const allPostings = (): Map<string, Map<string, number>> => {
-    if (!postings) {
-      postings = new Map();
-      for (const p of b.passages) {
-        for (const t of tokenize(p.text)) {
-          const list = postings.get(t) ?? postings.set(t, new Map()).get(t)!;
-          list.set(p.id, (list.get(p.id) ?? 0) + 1);
-        }
-      }
+  const table = tableFrom(b.passages, b.documents);
+  // Built on first use: every term's postings, every entity's passages.
+  let terms: Map<string, Postings> | undefined;
+  let entities: Map<string, Postings> | undefined;
+  const pick = (all: Map<string, Postings>, keys: readonly string[], empty: boolean): Map<string, Postings> => {
+    const out = new Map<string, Postings>();
+    for (const k of keys) {
+      const list = all.get(k);
+      if (list || empty) out.set(k, list ?? NO_POSTINGS);
     }
-    return postings;
+    return out;
   };
   return {
     stats: async () => ({ passages: b.stats.passages, averageLength: b.stats.averageLength }),
-    documentFrequency: async (terms) => {
+    documentFrequency: async (keys) => {
       const out = new Map<string, number>();
-      for (const t of terms) {
-        if (Object.hasOwn(b.stats.documentFrequency, t)) out.set(t, b.stats.documentFrequency[t]!);
-      }
+      for (const t of keys) if (Object.hasOwn(b.stats.documentFrequency, t)) out.set(t, b.stats.documentFrequency[t]!);
       return out;
     },
-    postings: async (terms) => {
-      const all = allPostings();
-      const out = new Map<string, Map<string, number>>();
-      for (const t of terms) {
-        const list = all.get(t);
-        if (list) out.set(t, list);
-      }
-      return out;
-    },
+    table: async () => table,
+    postings: async (keys) => pick((terms ??= buildPostings(b.passages)), keys, false),
     entityPassages: async (ids) => {
-      const out = new Map<string, Map<string, number>>();
-      for (const id of ids) {
-        const list = new Map<string, number>();
-        for (const m of byEntity.get(id) ?? []) list.set(m.passageId, (list.get(m.passageId) ?? 0) + 1);
-        out.set(id, list);
+      if (!entities) {
+        const ordinal = new Map(b.passages.map((p, i) => [p.id, i]));
+        entities = buildEntityPostings(b.mentions, (id) => ordinal.get(id));
       }
-      return out;
-    },
-    passageFacts: async (ids) => {
-      const out = new Map<string, PassageFacts>();
-      for (const id of ids) {
-        const p = passages.get(id);
-        const d = p && documents.get(p.documentId);
-        if (p && d) out.set(id, { documentId: p.documentId, index: p.index, length: p.length, published: d.published ?? '' });
-      }
-      return out;
+      return pick(entities, ids, true);
     },
     passages: async (ids) => ids.flatMap((id) => passages.get(id) ?? []),
     documents: async (ids) => ids.flatMap((id) => documents.get(id) ?? []),

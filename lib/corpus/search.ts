@@ -1,6 +1,7 @@
 import { normalizeKey } from '../text/normalize';
 import { tokenize } from '../text/tokenize';
 import type { RankingIndex } from './rank';
+import { best, intersect } from './ranking-table';
 import type { CorpusDocument, Entity, Passage } from './schema';
 
 /** An entity found by name or alias, and the name it was found by. */
@@ -44,21 +45,31 @@ export function searchEntities(entities: readonly Entity[], query: string, limit
 export async function searchPassages(index: RankingIndex, query: string, limit = 8): Promise<PassageSearchHit[]> {
   const terms = [...new Set(tokenize(query))];
   if (terms.length === 0) return [];
-  const [stats, df, postings] = await Promise.all([index.stats(), index.documentFrequency(terms), index.postings(terms)]);
+  const [stats, df, postings, table] = await Promise.all([index.stats(), index.documentFrequency(terms), index.postings(terms), index.table()]);
   if (terms.some((t) => !postings.has(t))) return [];
-  const scores = new Map<string, number>();
-  const [first, ...rest] = terms.map((t) => postings.get(t)!);
-  for (const [pid] of first!) if (rest.every((l) => l.has(pid))) scores.set(pid, 0);
-  for (const t of terms) {
-    const w = Math.log(1 + (stats.passages - (df.get(t) ?? 0) + 0.5) / ((df.get(t) ?? 0) + 0.5));
-    for (const [pid, tf] of postings.get(t)!) if (scores.has(pid)) scores.set(pid, scores.get(pid)! + (w * tf) / (tf + 1.2));
+  // The passages in every list, then each term's weight added in query order.
+  const lists = terms.map((t) => postings.get(t)!);
+  let hits = [...lists].sort((a, b) => a.passages.length - b.passages.length)[0]!.passages;
+  for (const list of lists) {
+    const both: number[] = [];
+    intersect(hits, list.passages, (i) => both.push(hits[i]!));
+    hits = Uint32Array.from(both);
   }
-  const top = [...scores].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, limit);
-  const passages = new Map((await index.passages(top.map(([id]) => id))).map((p) => [p.id, p]));
+  const scores = new Float64Array(hits.length);
+  terms.forEach((t, k) => {
+    const w = Math.log(1 + (stats.passages - (df.get(t) ?? 0) + 0.5) / ((df.get(t) ?? 0) + 0.5));
+    const list = lists[k]!;
+    intersect(hits, list.passages, (i, j) => {
+      const tf = list.counts[j]!;
+      scores[i] = scores[i]! + (w * tf) / (tf + 1.2);
+    });
+  });
+  const top = best(hits.length, limit, (a, b) => scores[b]! - scores[a]! || table.ids[hits[a]!]!.localeCompare(table.ids[hits[b]!]!));
+  const passages = new Map((await index.passages(top.map((i) => table.ids[hits[i]!]!))).map((p) => [p.id, p]));
   const documents = new Map((await index.documents([...new Set([...passages.values()].map((p) => p.documentId))])).map((d) => [d.id, d]));
-  return top.flatMap(([id, score]) => {
-    const passage = passages.get(id);
+  return top.flatMap((i) => {
+    const passage = passages.get(table.ids[hits[i]!]!);
     const document = passage && documents.get(passage.documentId);
-    return passage && document ? [{ passage, document, score }] : [];
+    return passage && document ? [{ passage, document, score: scores[i]! }] : [];
   });
 }

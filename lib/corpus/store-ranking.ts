@@ -1,15 +1,15 @@
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
-import type { PassageFacts, RankingIndex } from './rank';
-import type { CorpusDB, FactsRecord, MetaRecord } from './store';
+import type { RankingIndex } from './rank';
+import { NO_POSTINGS, type PassageTable, type Postings } from './ranking-table';
+import type { CorpusDB, MetaRecord } from './store';
 
 /**
- * The ranking index over the IndexedDB store. A query reads only what it needs: its terms'
- * postings, its entities' passage lists (mention keys only), and the passages and documents it
- * returns. Scoring also needs each candidate passage's document, position and length and each
- * term's document frequency: the store keeps the first as one compact facts table per corpus
- * version, and the second in the ranking statistics; both are read once per version and held here
- * (Chromium charges about a tenth of a millisecond per request, too much for one per query term).
- * Reads share one read transaction while it stays active.
+ * The ranking index over the IndexedDB store. A query reads only what it needs, in one
+ * transaction with its requests issued together: one packed record per query term (its postings)
+ * and per entity (its passage list), then the passages and documents it returns. The passage table
+ * and the term frequencies are read once per corpus version and held here (Chromium charges about a
+ * tenth of a millisecond per request, and a cursor over thousands of rows far more), and so are
+ * the posting lists read last, up to a fixed number of bytes.
  */
 
 /** Thrown when the stored corpus changes between two reads of one query; the query can simply be run again. */
@@ -20,37 +20,28 @@ export class CorpusChangedError extends Error {
   }
 }
 
-/** The facts table of one corpus version, in memory. */
-interface Facts {
-  passages: Map<string, { documentId: string; index: number; length: number }>;
-  published: Map<string, string>;
-  documentFrequency: Readonly<Record<string, number>>;
-}
+/** Bytes of posting lists kept in memory between queries (the most recently read ones). */
+export const POSTINGS_CACHE_BYTES = 8 * 2 ** 20;
 
-/** What the indexes of one open store share: the facts table of the version last read. */
+/** What the indexes of one open store share, for the corpus version last read. */
 export interface RankingCache {
-  facts?: { key: string; table: Promise<Facts> };
+  version?: string;
+  table?: Promise<PassageTable>;
+  documentFrequency?: Promise<Readonly<Record<string, number>>>;
+  /** Posting lists by 't:term' / 'e:entity', least recently used first. */
+  lists: Map<string, Postings>;
+  bytes: number;
 }
 
 /** An empty cache, one per open store. */
 export function createRankingCache(): RankingCache {
-  return {};
+  return { lists: new Map(), bytes: 0 };
 }
 
-const READ_STORES = ['meta', 'stats', 'postings', 'mentions', 'passages', 'documents', 'facts'] as const;
+const READ_STORES = ['meta', 'stats', 'postings', 'entityPostings', 'passages', 'documents', 'facts'] as const;
 type ReadTx = IDBPTransaction<CorpusDB, (typeof READ_STORES)[number][], 'readonly'>;
 
-/** The facts table built from its stored records. */
-export function factsFrom(passages: FactsRecord | undefined, documents: FactsRecord | undefined, documentFrequency: Record<string, number> = {}): Facts {
-  const table: Facts = { passages: new Map(), published: new Map(), documentFrequency };
-  if (passages?.k === 'passages') {
-    for (let i = 0; i < passages.ids.length; i++) {
-      table.passages.set(passages.ids[i]!, { documentId: passages.documentIds[i]!, index: passages.indexes[i]!, length: passages.lengths[i]! });
-    }
-  }
-  if (documents?.k === 'documents') documents.ids.forEach((id, i) => table.published.set(id, documents.published[i]!));
-  return table;
-}
+const sizeOf = (p: Postings): number => p.passages.byteLength + p.counts.byteLength + 64;
 
 /**
  * Creates a ranking index over the store's database. Its first read pins the current corpus
@@ -67,6 +58,7 @@ export function createStoreRankingIndex(db: IDBPDatabase<CorpusDB>, cache: Ranki
     if (!meta) throw new Error('No corpus has been imported yet.');
     const key = `${meta.generation}/${meta.info.corpus.id}/${meta.info.corpus.version}/${meta.info.corpus.created}`;
     if ((pinned ??= key) !== key) throw new CorpusChangedError();
+    if (cache.version !== key) Object.assign(cache, createRankingCache(), { version: key, table: undefined, documentFrequency: undefined });
     open = { tx, g: meta.generation, meta };
     return open;
   };
@@ -87,21 +79,50 @@ export function createStoreRankingIndex(db: IDBPDatabase<CorpusDB>, cache: Ranki
     return fn(tx, g, meta);
   };
 
-  const facts = (): Promise<Facts> =>
+  /** Reads once per version what `load` reads, keeping the promise in the cache (dropped if it fails). */
+  const once = <T>(slot: 'table' | 'documentFrequency', load: (tx: ReadTx, g: number) => Promise<T>): Promise<T> =>
     read(async (tx, g) => {
-      const key = `${pinned}`;
-      if (cache.facts?.key !== key) {
-        const table = Promise.all([
-          tx.objectStore('facts').get([g, 'passages']),
-          tx.objectStore('facts').get([g, 'documents']),
-          tx.objectStore('stats').get(g),
-        ]).then(([p, d, stats]) => factsFrom(p, d, stats?.documentFrequency));
-        cache.facts = { key, table };
-        table.catch(() => {
-          if (cache.facts?.table === table) cache.facts = undefined;
+      const slots = cache as { [K in typeof slot]?: Promise<T> };
+      // An index pinned to an older version neither uses nor fills the cache of a newer one.
+      if (cache.version !== pinned) return load(tx, g);
+      let value = slots[slot];
+      if (!value) {
+        const loaded = load(tx, g);
+        slots[slot] = value = loaded;
+        loaded.catch(() => {
+          if (slots[slot] === loaded) slots[slot] = undefined;
         });
       }
-      return cache.facts.table;
+      return value;
+    });
+
+  /** The lists under `keys`, from the cache or one `get` each (all issued at once). */
+  const lists = (prefix: 't:' | 'e:', keys: readonly string[], get: (tx: ReadTx, g: number, key: string) => Promise<Postings | undefined>): Promise<Map<string, Postings | undefined>> =>
+    read(async (tx, g) => {
+      const unique = [...new Set(keys)];
+      const out = new Map<string, Postings | undefined>();
+      for (const k of unique) {
+        const cached = cache.version === pinned ? cache.lists.get(prefix + k) : undefined;
+        if (!cached) continue;
+        out.set(k, cached);
+        cache.lists.delete(prefix + k); // most recently used last
+        cache.lists.set(prefix + k, cached);
+      }
+      const missing = unique.filter((k) => !out.has(k));
+      const rows = await Promise.all(missing.map((k) => get(tx, g, k)));
+      missing.forEach((k, i) => {
+        const list = rows[i];
+        out.set(k, list);
+        if (cache.version !== pinned || cache.lists.has(prefix + k)) return;
+        cache.lists.set(prefix + k, list ?? NO_POSTINGS);
+        cache.bytes += sizeOf(list ?? NO_POSTINGS);
+      });
+      for (const [k, list] of cache.lists) {
+        if (cache.bytes <= POSTINGS_CACHE_BYTES) break;
+        cache.lists.delete(k);
+        cache.bytes -= sizeOf(list);
+      }
+      return out;
     });
 
   return {
@@ -113,47 +134,32 @@ export function createStoreRankingIndex(db: IDBPDatabase<CorpusDB>, cache: Ranki
         return { passages: stats.passages, averageLength: stats.averageLength };
       }),
     async documentFrequency(terms) {
-      const { documentFrequency } = await facts();
+      const df = await once('documentFrequency', async (tx, g) => (await tx.objectStore('stats').get(g))?.documentFrequency ?? {});
       const out = new Map<string, number>();
-      for (const t of terms) if (Object.hasOwn(documentFrequency, t)) out.set(t, documentFrequency[t]!);
+      for (const t of terms) if (Object.hasOwn(df, t)) out.set(t, df[t]!);
       return out;
     },
-    postings: (terms) =>
-      read(async (tx, g) => {
-        const unique = [...new Set(terms)];
-        const rows = await Promise.all(unique.map((t) => tx.objectStore('postings').get([g, t])));
-        const out = new Map<string, Map<string, number>>();
-        unique.forEach((t, i) => {
-          const r = rows[i];
-          if (!r) return;
-          const list = new Map<string, number>();
-          for (let j = 0; j < r.ids.length; j++) list.set(r.ids[j]!, r.tf[j]!);
-          out.set(t, list);
-        });
-        return out;
+    table: () =>
+      once('table', async (tx, g) => {
+        const r = await tx.objectStore('facts').get([g, 'table']);
+        if (!r) throw new Error('The stored corpus has no passage table.');
+        return r;
       }),
-    entityPassages: (entityIds) =>
-      read(async (tx, g) => {
-        const unique = [...new Set(entityIds)];
-        // Keys only: a mention's key is [g, entity, passage, start], so passages and counts need no values.
-        const keys = await Promise.all(unique.map((e) => tx.objectStore('mentions').index('byEntity').getAllKeys([g, e])));
-        return new Map(
-          unique.map((e, i) => {
-            const list = new Map<string, number>();
-            for (const k of keys[i]!) list.set(k[2], (list.get(k[2]) ?? 0) + 1);
-            return [e, list];
-          }),
-        );
-      }),
-    async passageFacts(ids) {
-      const table = await facts();
-      const out = new Map<string, PassageFacts>();
-      for (const id of ids) {
-        const p = table.passages.get(id);
-        const published = p && table.published.get(p.documentId);
-        if (p && published !== undefined) out.set(id, { ...p, published });
-      }
+    async postings(terms) {
+      const found = await lists('t:', terms, async (tx, g, t) => {
+        const r = await tx.objectStore('postings').get([g, t]);
+        return r && { passages: r.p, counts: r.n };
+      });
+      const out = new Map<string, Postings>();
+      for (const [t, list] of found) if (list && list.passages.length) out.set(t, list);
       return out;
+    },
+    async entityPassages(entityIds) {
+      const found = await lists('e:', entityIds, async (tx, g, e) => {
+        const r = await tx.objectStore('entityPostings').get([g, e]);
+        return r && { passages: r.p, counts: r.n };
+      });
+      return new Map([...found].map(([e, list]) => [e, list ?? NO_POSTINGS]));
     },
     passages: (ids) =>
       read(async (tx, g) => {

@@ -1,6 +1,6 @@
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
-import { tokenize } from '../text/tokenize';
 import type { RankingIndex } from './rank';
+import { buildEntityPostings, buildPostings, NO_POSTINGS, type PassageTable, type Postings, sortedPostings, tableFrom, termCounts } from './ranking-table';
 import { type CorpusInfo, type CorpusReader, infoOf, rankPassageHits } from './reader';
 import type { BundlePayload, CorpusDocument, Entity, Passage, PassageMention } from './schema';
 import { createRankingCache, createStoreRankingIndex } from './store-ranking';
@@ -16,12 +16,14 @@ import { createRankingCache, createStoreRankingIndex } from './store-ranking';
  * then deletes the old generation. A crash or a full disk before the flip leaves stray records of an
  * unfinished generation, which nothing reads and the next open or import deletes.
  *
- * Beside the records the store keeps what ranking reads (see store-ranking.ts), so that a query
- * reads only the terms and passages it needs: `postings` (per term, the passages it occurs in and
- * how often, derived from passage text with `tokenize`), `facts` (each passage's document,
- * position and length, and each document's date, in one compact table) and, in `meta`, the passage
- * count and mean passage length. They are staged with the records, kept right by `applyChanges`,
- * and deleted with stray generations.
+ * Beside the records the store keeps what ranking reads (see store-ranking.ts and
+ * ranking-table.ts), packed so that a query reads one record per term and entity: `facts` (the
+ * passage table: passages and documents numbered, each passage's document, position and length,
+ * each document's date), `postings` (per term, the ordinals of the passages it occurs in and how
+ * often, as typed arrays, derived from passage text with `tokenize`), `entityPostings` (per entity,
+ * the passages that mention it and how often) and, in `meta`, the passage count and mean passage
+ * length. They are staged with the records, kept right by `applyChanges`, and deleted with stray
+ * generations.
  */
 
 /** What a sync last trusted; kept in the same record as the current generation, so they change together. */
@@ -58,22 +60,24 @@ export interface MetaRecord {
   ranking?: RankingStats;
 }
 
-/** @internal A term's postings: passage ids and, at the same positions, how often the term occurs there. */
+/** @internal A term's postings: passage ordinals and, at the same positions, how often the term occurs there. */
 export interface PostingsRecord {
   g: number;
   t: string;
-  ids: string[];
-  tf: number[];
+  p: Uint32Array;
+  n: Postings['counts'];
 }
 
-/**
- * @internal The facts table, two records per generation: each passage's document, position and
- * length, and each document's date ('' when it has none), in parallel arrays.
- */
-export type FactsRecord =
-  | { g: number; k: 'passages'; ids: string[]; documentIds: string[]; indexes: number[]; lengths: number[] }
-  | { g: number; k: 'documents'; ids: string[]; published: string[] };
+/** @internal An entity's passages: passage ordinals and, at the same positions, how often the passage names it. */
+export interface EntityPostingsRecord {
+  g: number;
+  e: string;
+  p: Uint32Array;
+  n: Postings['counts'];
+}
 
+/** @internal The passage table, one record per generation. */
+export type TableRecord = PassageTable & { g: number; k: 'table' };
 
 /** @internal The IndexedDB layout of the corpus. */
 export interface CorpusDB extends DBSchema {
@@ -82,19 +86,17 @@ export interface CorpusDB extends DBSchema {
   documents: { key: [number, string]; value: Wrapped<CorpusDocument> };
   passages: { key: [number, string]; value: Wrapped<Passage>; indexes: { byDocument: [number, string] } };
   entities: { key: [number, string]; value: Wrapped<Entity> };
-  mentions: {
-    key: [number, string, string, number];
-    value: Wrapped<PassageMention>;
-    indexes: { byEntity: [number, string]; byPassage: [number, string] };
-  };
+  /** Keyed [g, entity, passage, start]: an entity's mentions are one key range. */
+  mentions: { key: [number, string, string, number]; value: Wrapped<PassageMention> };
   postings: { key: [number, string]; value: PostingsRecord };
-  facts: { key: [number, string]; value: FactsRecord };
+  entityPostings: { key: [number, string]; value: EntityPostingsRecord };
+  facts: { key: [number, string]; value: TableRecord };
 }
 
 const RECORD_STORES = ['documents', 'passages', 'entities', 'mentions'] as const;
 type RecordStore = (typeof RECORD_STORES)[number];
-/** Stores derived from the records for ranking, keyed `[g, term]`. */
-const INDEX_STORES = ['postings', 'facts'] as const;
+/** Stores derived from the records for ranking, keyed `[g, …]`. */
+const INDEX_STORES = ['postings', 'entityPostings', 'facts'] as const;
 const KEYED_STORES = [...RECORD_STORES, ...INDEX_STORES] as const;
 const STORES = ['meta', 'stats', ...KEYED_STORES] as const;
 
@@ -148,20 +150,19 @@ export interface CorpusStore extends CorpusReader {
 
 /** Opens (creating where needed) the corpus database; rejects where IndexedDB cannot be opened. */
 export async function openCorpusStore(name = 'backstory-corpus'): Promise<CorpusStore> {
-  const db = await openDB<CorpusDB>(name, 3, {
+  const db = await openDB<CorpusDB>(name, 4, {
     upgrade(db, oldVersion) {
-      // Version 1 kept one unversioned copy, version 2 no postings; both are dropped and the service
-      // imports the default again (a sync source then brings its corpus back).
-      if (oldVersion < 3) for (const s of [...db.objectStoreNames]) db.deleteObjectStore(s);
+      // Version 1 kept one unversioned copy, version 2 no postings, version 3 postings of passage ids;
+      // all are dropped and the service imports the default again (a sync source then brings its corpus back).
+      if (oldVersion < 4) for (const s of [...db.objectStoreNames]) db.deleteObjectStore(s);
       db.createObjectStore('meta');
       db.createObjectStore('stats');
       db.createObjectStore('documents', { keyPath: ['g', 'v.id'] });
       db.createObjectStore('passages', { keyPath: ['g', 'v.id'] }).createIndex('byDocument', ['g', 'v.documentId']);
       db.createObjectStore('entities', { keyPath: ['g', 'v.id'] });
-      const mentions = db.createObjectStore('mentions', { keyPath: ['g', 'v.entityId', 'v.passageId', 'v.start'] });
-      mentions.createIndex('byEntity', ['g', 'v.entityId']);
-      mentions.createIndex('byPassage', ['g', 'v.passageId']);
+      db.createObjectStore('mentions', { keyPath: ['g', 'v.entityId', 'v.passageId', 'v.start'] });
       db.createObjectStore('postings', { keyPath: ['g', 't'] });
+      db.createObjectStore('entityPostings', { keyPath: ['g', 'e'] });
       db.createObjectStore('facts', { keyPath: ['g', 'k'] });
     },
   });
@@ -172,6 +173,8 @@ export async function openCorpusStore(name = 'backstory-corpus'): Promise<Corpus
 
 /** Every key of generation `g` in a store keyed by `[g, …]`. */
 const generationRange = (g: number): IDBKeyRange => IDBKeyRange.bound([g], [g, []]);
+/** Every mention of entity `e` in generation `g`. */
+const entityRange = (g: number, e: string): IDBKeyRange => IDBKeyRange.bound([g, e], [g, e, []]);
 
 /** Deletes every record that does not belong to the current generation (all of them when there is none). */
 async function deleteStrayGenerations(db: IDBPDatabase<CorpusDB>): Promise<void> {
@@ -216,101 +219,80 @@ async function writeAll<S extends StoreNames<CorpusDB>>(
   }
 }
 
-/** Each term's postings over `passages`, in passage order: the terms `tokenize` finds in the text, and how often. */
-export function buildPostings(passages: readonly Passage[]): Map<string, { ids: string[]; tf: number[] }> {
-  const out = new Map<string, { ids: string[]; tf: number[] }>();
-  for (const p of passages) {
-    for (const [t, n] of termCounts(p.text)) {
-      const list = out.get(t);
-      if (list) {
-        list.ids.push(p.id);
-        list.tf.push(n);
-      } else out.set(t, { ids: [p.id], tf: [n] });
-    }
-  }
-  return out;
-}
-
-/** The facts table's two records for generation `g`. */
-function factsRecords(
-  g: number,
-  passages: readonly Pick<Passage, 'id' | 'documentId' | 'index' | 'length'>[],
-  documents: readonly { id: string; published?: string }[],
-): FactsRecord[] {
-  return [
-    {
-      g,
-      k: 'passages',
-      ids: passages.map((p) => p.id),
-      documentIds: passages.map((p) => p.documentId),
-      indexes: passages.map((p) => p.index),
-      lengths: passages.map((p) => p.length),
-    },
-    { g, k: 'documents', ids: documents.map((d) => d.id), published: documents.map((d) => d.published ?? '') },
-  ];
-}
-
-function termCounts(text: string): Map<string, number> {
-  const counts = new Map<string, number>();
-  for (const t of tokenize(text)) counts.set(t, (counts.get(t) ?? 0) + 1);
-  return counts;
-}
-
 /**
- * Queues, in a patch's transaction, the postings and facts changes that `changes` makes: the lists of
- * every term a changed or removed passage had or has are read, stripped of those passages, given the new
- * texts' counts, and written back (or deleted when empty); the facts table is rewritten.
+ * Queues, in a patch's transaction, the ranking data that `changes` makes, after the records' own
+ * changes were queued (`read` holds the passages as they were before): the passage table gets the
+ * new and changed passages and documents (a removed passage leaves a hole; a new one is appended);
+ * the postings of every term a changed or removed passage had or has are stripped of those passages
+ * and given the new texts' counts; the passage list of every entity whose mentions changed is
+ * counted again from the mentions store.
  */
 async function updateRankingIndex(
   tx: IDBPTransaction<CorpusDB, (typeof STORES)[number][], 'readwrite'>,
   g: number,
   changes: CorpusChanges,
+  before: readonly (Passage | undefined)[],
   work: Promise<unknown>[],
 ): Promise<void> {
-  const touched = new Set([...changes.passages.remove, ...changes.passages.put.map((p) => p.id)]);
-  const old = await Promise.all([...touched].map((id) => tx.objectStore('passages').get([g, id])));
-  const added = new Map<string, [string, number][]>();
-  for (const p of changes.passages.put) {
-    for (const [t, n] of termCounts(p.text)) (added.get(t) ?? added.set(t, []).get(t)!).push([p.id, n]);
+  const old = await tx.objectStore('facts').get([g, 'table']);
+  if (!old) throw new Error('The stored corpus has no passage table, so the changes were not applied.');
+  const table: PassageTable = { ...old, ids: [...old.ids], published: [...old.published], documentIds: [...old.documentIds] };
+  const passageOrdinal = new Map(table.ids.map((id, o) => [id, o]));
+  passageOrdinal.delete('');
+  const documentOrdinal = new Map(table.documentIds.map((id, d) => [id, d]));
+  const documentOf = (id: string): number => documentOrdinal.get(id) ?? (documentOrdinal.set(id, table.documentIds.push(id) - 1), table.published.push(null), table.documentIds.length - 1);
+  for (const id of changes.documents.remove) if (documentOrdinal.has(id)) table.published[documentOrdinal.get(id)!] = null;
+  for (const d of changes.documents.put) table.published[documentOf(d.id)] = d.published ?? '';
+  const touched = new Set<number>();
+  for (const id of changes.passages.remove) {
+    const o = passageOrdinal.get(id);
+    if (o === undefined) continue;
+    touched.add(o);
+    table.ids[o] = '';
+    passageOrdinal.delete(id);
   }
-  const terms = new Set(added.keys());
-  for (const r of old) if (r) for (const t of termCounts(r.v.text).keys()) terms.add(t);
+  const added = changes.passages.put.map((p) => {
+    const o = passageOrdinal.get(p.id) ?? passageOrdinal.set(p.id, table.ids.push(p.id) - 1).get(p.id)!;
+    touched.add(o);
+    return { o, p };
+  });
+  const grow = (a: Uint32Array): Uint32Array => {
+    const out = new Uint32Array(table.ids.length);
+    out.set(a.subarray(0, out.length));
+    return out;
+  };
+  table.documents = grow(table.documents);
+  table.positions = grow(table.positions);
+  table.lengths = grow(table.lengths);
+  for (const { o, p } of added) {
+    table.documents[o] = documentOf(p.documentId);
+    table.positions[o] = p.index;
+    table.lengths[o] = p.length;
+  }
+  work.push(tx.objectStore('facts').put({ ...table, g, k: 'table' }));
+
+  // Postings: each affected term's list without the touched passages, plus their new counts.
+  const fresh = new Map<string, [number, number][]>();
+  for (const { o, p } of added) for (const [t, n] of termCounts(p.text)) (fresh.get(t) ?? fresh.set(t, []).get(t)!).push([o, n]);
+  const terms = new Set(fresh.keys());
+  for (const p of before) if (p) for (const t of termCounts(p.text).keys()) terms.add(t);
   const lists = await Promise.all([...terms].map((t) => tx.objectStore('postings').get([g, t])));
   [...terms].forEach((t, i) => {
-    const before = lists[i];
-    const ids: string[] = [];
-    const tf: number[] = [];
-    if (before) {
-      before.ids.forEach((id, j) => {
-        if (touched.has(id)) return;
-        ids.push(id);
-        tf.push(before.tf[j]!);
-      });
-    }
-    for (const [id, n] of added.get(t) ?? []) {
-      ids.push(id);
-      tf.push(n);
-    }
-    work.push(ids.length ? tx.objectStore('postings').put({ g, t, ids, tf }) : tx.objectStore('postings').delete([g, t]));
+    const counts = new Map<number, number>();
+    const r = lists[i];
+    if (r) r.p.forEach((o, j) => touched.has(o) || counts.set(o, r.n[j]!));
+    for (const [o, n] of fresh.get(t) ?? []) counts.set(o, n);
+    const { passages, counts: n } = sortedPostings(counts);
+    work.push(passages.length ? tx.objectStore('postings').put({ g, t, p: passages, n }) : tx.objectStore('postings').delete([g, t]));
   });
-  // The facts table: rebuilt from the stored one without the touched records, plus the new ones.
-  const [oldPassages, oldDocuments] = await Promise.all([tx.objectStore('facts').get([g, 'passages']), tx.objectStore('facts').get([g, 'documents'])]);
-  const passageFacts = new Map<string, Pick<Passage, 'documentId' | 'index' | 'length'>>();
-  if (oldPassages?.k === 'passages') {
-    oldPassages.ids.forEach((id, i) => passageFacts.set(id, { documentId: oldPassages.documentIds[i]!, index: oldPassages.indexes[i]!, length: oldPassages.lengths[i]! }));
-  }
-  for (const id of changes.passages.remove) passageFacts.delete(id);
-  for (const p of changes.passages.put) passageFacts.set(p.id, p);
-  const published = new Map<string, string>();
-  if (oldDocuments?.k === 'documents') oldDocuments.ids.forEach((id, i) => published.set(id, oldDocuments.published[i]!));
-  for (const id of changes.documents.remove) published.delete(id);
-  for (const d of changes.documents.put) published.set(d.id, d.published ?? '');
-  const facts = factsRecords(
-    g,
-    [...passageFacts].map(([id, f]) => ({ id, ...f })),
-    [...published].map(([id, date]) => ({ id, published: date })),
-  );
-  for (const r of facts) work.push(tx.objectStore('facts').put(r));
+
+  // Entity lists: counted again from the mentions store, as the queued changes leave it.
+  const entities = new Set([...changes.mentions.remove.map(([e]) => e), ...changes.mentions.put.map((m) => m.entityId)]);
+  const keys = await Promise.all([...entities].map((e) => tx.objectStore('mentions').getAllKeys(entityRange(g, e))));
+  [...entities].forEach((e, i) => {
+    const list = buildEntityPostings(keys[i]!.map(([, entityId, passageId]) => ({ entityId, passageId })), (id) => passageOrdinal.get(id)).get(e) ?? NO_POSTINGS;
+    work.push(list.passages.length ? tx.objectStore('entityPostings').put({ g, e, p: list.passages, n: list.counts }) : tx.objectStore('entityPostings').delete([g, e]));
+  });
 }
 
 function records(b: BundlePayload): { [S in RecordStore]: CorpusDB[S]['value']['v'][] } {
@@ -349,29 +331,27 @@ function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
           await step('staged-chunk');
         }
       }
-      // What ranking reads, staged the same way: postings in chunks of about `chunk` terms (fewer when
-      // their lists are long), then the facts table.
-      let batch: PostingsRecord[] = [];
-      let entries = 0;
-      const flush = async (): Promise<void> => {
-        const list = batch;
-        batch = [];
-        entries = 0;
-        await writeAll(db, ['postings'], (tx, work) => {
-          for (const r of list) work.push(tx.objectStore('postings').put(r));
+      // What ranking reads, packed (see ranking-table.ts) and staged the same way, in transactions of
+      // about `chunk` records or `chunk` × 256 list entries: the postings, the entity lists, the table.
+      const table = tableFrom(b.passages, b.documents);
+      const ordinal = new Map(b.passages.map((p, o) => [p.id, o]));
+      const packed: (PostingsRecord | EntityPostingsRecord | TableRecord)[] = [];
+      for (const [t, list] of buildPostings(b.passages)) packed.push({ g, t, p: list.passages, n: list.counts });
+      for (const [e, list] of buildEntityPostings(b.mentions, (id) => ordinal.get(id))) packed.push({ g, e, p: list.passages, n: list.counts });
+      packed.push({ ...table, g, k: 'table' });
+      const entries = (r: (typeof packed)[number]): number => ('k' in r ? r.ids.length : r.p.length);
+      for (let i = 0; i < packed.length; ) {
+        const from = i;
+        for (let n = 0; i < packed.length && i - from < chunk && n < chunk * 256; i++) n += entries(packed[i]!);
+        await writeAll(db, INDEX_STORES, (tx, work) => {
+          for (const r of packed.slice(from, i)) {
+            if ('t' in r) work.push(tx.objectStore('postings').put(r));
+            else if ('e' in r) work.push(tx.objectStore('entityPostings').put(r));
+            else work.push(tx.objectStore('facts').put(r));
+          }
         });
         await step('staged-chunk');
-      };
-      for (const [t, { ids, tf }] of buildPostings(b.passages)) {
-        batch.push({ g, t, ids, tf });
-        entries += ids.length;
-        if (batch.length >= chunk || entries >= chunk * 25) await flush();
       }
-      if (batch.length) await flush();
-      await writeAll(db, ['facts'], (tx, work) => {
-        for (const r of factsRecords(g, b.passages, b.documents)) work.push(tx.objectStore('facts').put(r));
-      });
-      await step('staged-chunk');
       // The flip: one transaction makes the new generation current, or (on a concurrent import) nothing.
       await writeAll(db, ['meta', 'stats'], async (tx, work) => {
         const now = await tx.objectStore('meta').get('info');
@@ -395,8 +375,9 @@ function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
         }
         const g = meta.generation;
         const trust = options.trust ?? meta.trust;
-        // Postings and frequencies first: they need the stored passages and statistics before the change.
-        await updateRankingIndex(tx, g, changes, work);
+        // The passages as they were, for the postings they leave.
+        const touched = [...new Set([...changes.passages.remove, ...changes.passages.put.map((p) => p.id)])];
+        const before = (await Promise.all(touched.map((id) => tx.objectStore('passages').get([g, id])))).map((r) => r?.v);
         for (const d of changes.documents.remove) work.push(tx.objectStore('documents').delete([g, d]));
         for (const p of changes.passages.remove) work.push(tx.objectStore('passages').delete([g, p]));
         for (const e of changes.entities.remove) work.push(tx.objectStore('entities').delete([g, e]));
@@ -405,6 +386,7 @@ function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
         for (const v of changes.passages.put) work.push(tx.objectStore('passages').put({ g, v }));
         for (const v of changes.entities.put) work.push(tx.objectStore('entities').put({ g, v }));
         for (const v of changes.mentions.put) work.push(tx.objectStore('mentions').put({ g, v }));
+        await updateRankingIndex(tx, g, changes, before, work);
         work.push(tx.objectStore('stats').put(changes.stats, g));
         const ranking = { passages: changes.stats.passages, averageLength: changes.stats.averageLength };
         work.push(tx.objectStore('meta').put({ generation: g, info: changes.info, ranking, ...(trust ? { trust } : {}) }, 'info'));
@@ -464,7 +446,7 @@ function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
       const meta = await tx.objectStore('meta').get('info');
       if (!meta) return [];
       const g = meta.generation;
-      const mentions = (await tx.objectStore('mentions').index('byEntity').getAll([g, entityId])).map((r) => r.v);
+      const mentions = (await tx.objectStore('mentions').getAll(entityRange(g, entityId))).map((r) => r.v);
       const ids = [...new Set(mentions.map((m) => m.passageId))];
       const passages = new Map<string, Passage>();
       for (const p of await Promise.all(ids.map((id) => tx.objectStore('passages').get([g, id])))) if (p) passages.set(p.v.id, p.v);
