@@ -43,9 +43,11 @@ export interface CompiledMatcher {
   readonly alphabet: Uint16Array;
   readonly wordCodes: number;
   /**
-   * Tails: where only one key goes on from a node, the rest of it is stored here instead of as trie
-   * nodes (read in sequence, so a long name costs no jumps in memory). A node whose base is -(T + 1)
-   * has its tail at T: the length L, L alphabet codes, then the key's first pattern (two u16: low, high).
+   * Tails: where at most BUCKET_KEYS keys go on from a node, the rest of each is stored here instead
+   * of as trie nodes, read in sequence (so the end of a name costs few jumps in memory). A node whose
+   * base is -(T + 1) has its bucket at T: the bucket's length in u16 after this one, then one record
+   * per key in the order of their alphabet codes: the number of codes it shares with the record
+   * before it, its length L, L alphabet codes, and the key's first pattern (two u16: low, high).
    */
   readonly tails: Uint16Array;
   /**
@@ -122,6 +124,12 @@ export function compileMatcher(entities: readonly MatchableEntity[]): CompiledMa
   return { ...trie, patterns, entityCount: entities.length };
 }
 
+/**
+ * A node with at most this many keys below it keeps their rests in one bucket of `tails` rather than
+ * as trie nodes (see CompiledMatcher.tails): fewer scattered nodes to read on a walk.
+ */
+const BUCKET_KEYS = 8;
+
 /** The starting value of wordHash. */
 export const WORD_HASH_SEED = 0x811c9dc5 | 0;
 
@@ -148,6 +156,12 @@ type Trie = Pick<CompiledMatcher, 'da' | 'alphabet' | 'wordCodes' | 'tails' | 'm
   /** Per compiled pattern: whether the next one has the same key. */
   more: Uint8Array;
 };
+
+/** Orders code lists as words in a dictionary (a list before those it starts). */
+function compareCodes(a: readonly number[], b: readonly number[]): number {
+  for (let k = 0; k < a.length && k < b.length; k++) if (a[k] !== b[k]) return a[k]! - b[k]!;
+  return a.length - b.length;
+}
 
 /** Builds the double array over `keys` (pattern i has key keys[i]; equal keys share a node). */
 function buildDoubleArray(keys: readonly string[]): Trie {
@@ -248,13 +262,27 @@ function buildDoubleArray(keys: readonly string[]): Trie {
     const hi = stack.pop()!;
     const lo = stack.pop()!;
     const slot = stack.pop()!;
-    const key = unique[lo]!;
-    if (hi - lo === 1 && key.length > depth && depth > 0) {
-      // One key left, with characters to come: they go to the tail, read in sequence.
-      da[2 * slot] = -(tails.length + 1);
-      tails.push(key.length - depth);
-      for (let k = depth; k < key.length; k++) tails.push(alpha[key.charCodeAt(k)]!);
-      tails.push(firstPattern[lo]! & 0xffff, firstPattern[lo]! >>> 16);
+    if (depth > 0 && hi - lo <= BUCKET_KEYS) {
+      // Few keys left: their rests go to one bucket, read in sequence.
+      const at = tails.length;
+      da[2 * slot] = -(at + 1);
+      tails.push(0);
+      const rests: { codes: number[]; pattern: number }[] = [];
+      for (let u = lo; u < hi; u++) {
+        const k = unique[u]!;
+        const codes: number[] = [];
+        for (let c = depth; c < k.length; c++) codes.push(alpha[k.charCodeAt(c)]!);
+        rests.push({ codes, pattern: firstPattern[u]! });
+      }
+      rests.sort((a, b) => compareCodes(a.codes, b.codes));
+      let before: number[] = [];
+      for (const { codes, pattern } of rests) {
+        let shared = 0;
+        while (shared < before.length && shared < codes.length && before[shared] === codes[shared]) shared++;
+        tails.push(shared, codes.length, ...codes, pattern & 0xffff, pattern >>> 16);
+        before = codes;
+      }
+      tails[at] = tails.length - at - 1;
       continue;
     }
     let n = 0;

@@ -150,10 +150,42 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: n
   let pendAt = 0;
   let bestEnd = -1;
   const tails = m.tails;
-  let tailAt = -1; // in a tail: the position of the next code to compare; -1 in the trie
-  let tailEnd = -1;
+  let br = -1; // in a bucket: the record followed so far; -1 in the trie
+  let bj = 0; // in a bucket: how many of the record's codes the text has matched
+  let bEnd = 0; // in a bucket: where it ends
   const walkPats = pats.length;
   for (;;) {
+    // The common case first: inside a word, plain word characters step the trie (or the tail) in a
+    // tight loop; no word boundary can fall between them. Anything else goes to the general case.
+    if (prevW && pendAt >= pend.length) {
+      let failed = false;
+      while (pos < n) {
+        const x = cls[input.charCodeAt(pos)]!;
+        if (x === 0 || x > lastWord) break;
+        if (br < 0) {
+          const t = da[2 * node]! + x;
+          if (da[2 * t + 1] !== node) {
+            failed = true;
+            break;
+          }
+          node = t;
+          const base = da[2 * t]!;
+          if (base < 0) {
+            bEnd = -base + tails[-base - 1]!;
+            br = -base;
+            bj = 0;
+          }
+        } else {
+          br = bucketStep(tails, br, bj++, x, bEnd);
+          if (br < 0) {
+            failed = true;
+            break;
+          }
+        }
+        rawOf[depth++] = pos++;
+      }
+      if (failed) break;
+    }
     let x: number; // the next normalised character's code; -1 at the end of the text
     let xraw: number;
     let wx: boolean;
@@ -208,25 +240,27 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: n
     }
     // A word boundary after `depth` characters: the patterns that end here are candidates.
     if (depth > 0 && (!prevW || !wx)) {
-      if (tailAt < 0) {
+      if (br < 0) {
         const t = da[2 * node]!;
         if (da[2 * t + 1] === node && candidates(m, input, -da[2 * t]! - 1, depth, walkPats, scan)) bestEnd = rawOf[depth - 1]! + 1;
-      } else if (tailAt === tailEnd) {
-        if (candidates(m, input, tails[tailEnd]! | (tails[tailEnd + 1]! << 16), depth, walkPats, scan)) bestEnd = rawOf[depth - 1]! + 1;
+      } else if (bj === tails[br + 1]) {
+        if (candidates(m, input, tails[br + 2 + bj]! | (tails[br + 3 + bj]! << 16), depth, walkPats, scan)) bestEnd = rawOf[depth - 1]! + 1;
       }
     }
     if (x < 0) break;
-    if (tailAt >= 0) {
-      if (tailAt === tailEnd || tails[tailAt] !== x) break;
-      tailAt++;
+    if (br >= 0) {
+      br = bucketStep(tails, br, bj++, x, bEnd);
+      if (br < 0) break;
     } else {
       const t = da[2 * node]! + x;
       if (da[2 * t + 1] !== node) break;
       node = t;
       const base = da[2 * t]!;
       if (base < 0) {
-        tailAt = -base; // the tail starts at -base - 1 with its length
-        tailEnd = tailAt + tails[tailAt - 1]!;
+        // A bucket at -base - 1: its length, then its first record.
+        bEnd = -base + tails[-base - 1]!;
+        br = -base;
+        bj = 0;
       }
     }
     rawOf[depth++] = xraw;
@@ -234,6 +268,24 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: n
   }
   if (bestEnd >= 0) scan.cands.push(i, bestEnd, walkPats, pats.length);
   return bestEnd;
+}
+
+/**
+ * One step in a bucket (see CompiledMatcher.tails): from record `r`, whose first `j` codes the text
+ * has matched, the first record (up to `end`) that shares those `j` codes and has code `x` after
+ * them; -1 if there is none. Records are in code order, so the search only goes forward.
+ */
+function bucketStep(tails: Uint16Array, r: number, j: number, x: number, end: number): number {
+  for (;;) {
+    const len = tails[r + 1]!;
+    if (j < len) {
+      const y = tails[r + 2 + j]!;
+      if (y === x) return r;
+      if (y > x) return -1;
+    }
+    r += 4 + len;
+    if (r >= end || tails[r]! < j) return -1;
+  }
 }
 
 /**
