@@ -74,3 +74,31 @@ export async function openPopupFor(session: FirefoxSession, news: Page): Promise
   await popup.bringToFront();
   return { popup, tabId };
 }
+
+/** What an extension tab shows: its title, the passage marked as linked and whether it is in view, the highlights' names. */
+export interface ExtensionView {
+  title: string;
+  linked: string | null;
+  linkedInView: boolean;
+  highlights: string[];
+}
+
+/**
+ * Runs in an extension page: what the extension's tab at `url` shows, or null while no tab does. Tabs
+ * the extension opens itself (the reader a card's link opens) are not WebDriver targets, but they are
+ * the extension's views, which its other pages can read.
+ */
+export function extensionView(url: string): ExtensionView | null {
+  const api = (globalThis as unknown as { browser: { extension: { getViews(q: { type: string }): (Window & typeof globalThis)[] } } }).browser;
+  const view = api.extension.getViews({ type: 'tab' }).find((w) => w.location.href === url);
+  if (!view || view.document.readyState !== 'complete') return null;
+  const linked = view.document.querySelector('.linked');
+  const box = linked?.getBoundingClientRect();
+  return {
+    title: view.document.title,
+    linked: linked?.getAttribute('data-passage') ?? null,
+    linkedInView: !!box && box.top >= 0 && box.top < view.innerHeight,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- HighlightRegistry's iterator is missing from some lib.dom versions
+    highlights: [...(view.CSS.highlights as any).keys()] as string[],
+  };
+}

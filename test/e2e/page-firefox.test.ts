@@ -1,53 +1,17 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FIREFOX, type FirefoxSession, haveBrowser, launchFirefox, serveStatic } from '../../cli/browsers';
-import { openExtensionPage } from './firefox-support';
+import { type ExtensionView, extensionView, openExtensionPage } from './firefox-support';
 import { cardState, centreOf, expectedMarks, flatMarks, PAGE_MOUNTS, passagesOf, requestStats } from './page-support';
 import { defaultBundle, missingBrowser, readHighlights } from './support';
-
-/** Decodes Firefox's mozLz4 files: an 8-byte magic, the decoded length, then one LZ4 block. */
-function mozLz4(file: Buffer): string {
-  if (file.subarray(0, 8).toString('latin1') !== 'mozLz40\0') throw new Error('Not a mozLz4 file.');
-  const src = file.subarray(12);
-  const out = Buffer.alloc(file.readUInt32LE(8));
-  let i = 0;
-  let o = 0;
-  const more = (n: number): number => {
-    for (let b = 255; b === 255; ) n += b = src[i++]!;
-    return n;
-  };
-  while (i < src.length) {
-    const token = src[i++]!;
-    const literals = (token >> 4) === 15 ? more(15) : token >> 4;
-    src.copy(out, o, i, i + literals);
-    i += literals;
-    o += literals;
-    if (i >= src.length) break;
-    const offset = src[i]! | (src[i + 1]! << 8);
-    i += 2;
-    const length = ((token & 15) === 15 ? more(15) : token & 15) + 4;
-    for (let k = 0; k < length; k++, o++) out[o] = out[o - offset]!;
-  }
-  return out.subarray(0, o).toString('utf8');
-}
-
-/** The open tabs (address and title of each one's current entry) in the profile's session store. */
-function sessionTabs(profile: string): { url: string; title: string }[] {
-  const file = join(profile, 'sessionstore-backups/recovery.jsonlz4');
-  if (!existsSync(file)) return [];
-  const session = JSON.parse(mozLz4(readFileSync(file))) as { windows: { tabs: { entries: { url: string; title?: string }[]; index: number }[] }[] };
-  return session.windows.flatMap((w) => w.tabs.map((t) => t.entries[t.index - 1]).filter((e) => !!e).map((e) => ({ url: e!.url, title: e!.title ?? '' })));
-}
 
 const skip = missingBrowser('Firefox ESR', FIREFOX, haveBrowser(FIREFOX));
 
 /**
- * The same page behaviour in Firefox ESR. The tab the background opens for the reader is invisible
- * to WebDriver (the remote agent skips extension contexts it did not navigate itself), so that tab is
- * seen through the session store (its address and the title it sets); the reader page itself is
- * driven in a tab the test opens at the card's link.
+ * The same page behaviour in Firefox ESR. The tab the background opens for the reader is no WebDriver
+ * target (the remote agent skips extension contexts it did not open), so it is read from an extension
+ * page of the test's own, as one of the extension's views.
  */
 describe.skipIf(skip)('on the page, in real Firefox ESR: marks, the hover card, the reader link', () => {
   let session: FirefoxSession;
@@ -64,13 +28,33 @@ describe.skipIf(skip)('on the page, in real Firefox ESR: marks, the hover card, 
     return page;
   };
   const marksOf = async (page: Page): Promise<string[]> => flatMarks(await page.evaluate(readHighlights));
+  /** Moves the pointer into the open card and clicks its `index`th reader link, as a person would. */
+  const followLink = async (page: Page, index: number): Promise<void> => {
+    const link = await page.evaluate((i) => {
+      const a = document.querySelector('backstory-card')!.shadowRoot!.querySelectorAll('a[data-testid="reader-link"]')[i]!;
+      a.scrollIntoView({ block: 'nearest' });
+      const r = a.getBoundingClientRect();
+      return { x: r.left + 5, y: r.top + r.height / 2 };
+    }, index);
+    await page.mouse.move(link.x, link.y, { steps: 3 });
+    await new Promise((r) => setTimeout(r, 200));
+    await page.mouse.click(link.x, link.y);
+  };
+  /** What the extension's tab at `url` shows, read from an extension page of the test's own. */
+  let probe: Page | undefined;
+  const viewOf = async (url: string): Promise<ExtensionView | null> => {
+    probe ??= await openExtensionPage(session, 'options.html');
+    return probe.evaluate(extensionView, url);
+  };
 
   beforeAll(async () => {
     server = await serveStatic(PAGE_MOUNTS);
-    session = await launchFirefox({ prefs: { 'browser.sessionstore.interval': 500 } });
+    session = await launchFirefox();
   });
   afterEach(async () => {
     for (const p of pages.splice(0)) await p.close().catch(() => undefined);
+    await probe?.close().catch(() => undefined);
+    probe = undefined;
     errors = [];
   });
   afterAll(async () => {
@@ -107,21 +91,13 @@ describe.skipIf(skip)('on the page, in real Firefox ESR: marks, the hover card, 
     // Escape closes it.
     await page.keyboard.press('Escape');
     await expect.poll(() => page.evaluate(cardState)).toBeNull();
-    // Open again and follow the first link: the background opens the reader in a new tab.
+    // Open again and follow the first link: the background opens the reader in a new tab, whose
+    // title is the document's once the reader page has rendered it.
     await page.mouse.move(at.x + 1, at.y);
     await expect.poll(() => page.evaluate(cardState), { timeout: 5_000 }).toMatchObject({ state: 'ready' });
-    const link = (await page.evaluate(() => {
-      const r = document.querySelector('backstory-card')!.shadowRoot!.querySelector('a[data-testid="reader-link"]')!.getBoundingClientRect();
-      return { x: r.left + 5, y: r.top + r.height / 2 };
-    }))!;
-    await page.mouse.move(link.x, link.y, { steps: 3 });
-    await new Promise((r) => setTimeout(r, 200));
-    await page.mouse.click(link.x, link.y);
-    // The background opens the reader in a new tab. WebDriver cannot look at moz-extension pages (BiDi
-    // does not even list them), so the tab is read from Firefox's session store: its address is the
-    // link's, and its title is the document's, which the reader page sets once it has rendered it.
+    await followLink(page, 0);
     const title = defaultBundle().documents.find((d) => d.id === new URL(card.links[0]!).searchParams.get('doc'))!.title;
-    await expect.poll(() => sessionTabs(session.profile), { timeout: 15_000 }).toContainEqual({ url: card.links[0], title: `${title} · Backstory` });
+    await expect.poll(() => viewOf(card.links[0]!), { timeout: 15_000 }).toMatchObject({ title: `${title} · Backstory`, linked: card.passages[0] });
     expect(page.url()).toBe(`${server.origin}/page/article.html`); // the article stays where it was
     expect(errors).toEqual([]);
   });
@@ -133,22 +109,12 @@ describe.skipIf(skip)('on the page, in real Firefox ESR: marks, the hover card, 
     await page.mouse.move(at.x, at.y);
     await expect.poll(() => page.evaluate(cardState), { timeout: 5_000 }).toMatchObject({ state: 'ready' });
     const card = (await page.evaluate(cardState))!;
-    const link = card.links[card.passages.length - 1]!;
-    // The card's own link, opened in a tab the test can drive (the tab the background opens is not one).
-    const reader = await openExtensionPage(session, link.slice(`moz-extension://${session.uuid}/`.length));
-    pages.push(reader);
-    await reader.bringToFront();
-    const passageId = new URL(link).searchParams.get('passage')!;
-    const linked = `[data-passage="${passageId}"]`;
-    await reader.waitForSelector(`${linked}.linked`, { timeout: 10_000 });
-    await expect
-      .poll(() => reader.$eval(linked, (el) => {
-        const r = el.getBoundingClientRect();
-        return r.top >= 0 && r.top < innerHeight;
-      }))
-      .toBe(true);
+    const last = card.passages.length - 1;
+    await followLink(page, last);
+    const passageId = card.passages[last]!;
     expect(await passagesOf('qassem-soleimani')).toContain(passageId);
-    await expect.poll(() => reader.evaluate(readHighlights), { timeout: 10_000 }).toHaveProperty('backstory-person');
+    await expect.poll(() => viewOf(card.links[last]!), { timeout: 15_000 }).toMatchObject({ linked: passageId, linkedInView: true });
+    await expect.poll(async () => (await viewOf(card.links[last]!))?.highlights, { timeout: 10_000 }).toContain('backstory-person');
   });
 
   it('marks paragraphs appended after load', async () => {
