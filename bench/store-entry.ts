@@ -1,4 +1,5 @@
 import { createMemoryRankingIndex, rankDocumentsForPage, rankPassagesForMention, type RankingIndex } from '../lib/corpus/rank';
+import type { Postings } from '../lib/corpus/ranking-table';
 import type { BundlePayload } from '../lib/corpus/schema';
 import { type CorpusStore, openCorpusStore } from '../lib/corpus/store';
 import { generateContext, generateCorpus, type CorpusShape, zipf } from './corpus';
@@ -21,6 +22,52 @@ export interface QueryTimes {
   memoryFirstQueryMs: number;
   /** Queries whose top results differ between the two indexes (must be 0). */
   disagreements: number;
+  /** Per query kind, what the store's index did: means per query. */
+  profile: Record<'mention' | 'page', ReadProfile>;
+}
+
+/**
+ * What one query asked of an index: ms with a read of lists (table, postings, entity lists) or of
+ * records (passages and documents read whole) outstanding, posting lists asked for, their entries,
+ * and records read.
+ */
+export interface ReadProfile {
+  listsMs: number;
+  recordsMs: number;
+  lists: number;
+  entries: number;
+  records: number;
+}
+
+/** `index`, adding what each call reads (and how long some read was outstanding) to `p`. */
+function profiled(index: RankingIndex, p: ReadProfile): RankingIndex {
+  const active = { listsMs: 0, recordsMs: 0 };
+  const since = { listsMs: 0, recordsMs: 0 };
+  const timed =
+    <A extends unknown[], R>(f: (...a: A) => Promise<R>, count: (r: R, ...a: A) => void = () => undefined, phase: 'listsMs' | 'recordsMs' = 'listsMs') =>
+    async (...a: A): Promise<R> => {
+      if (active[phase]++ === 0) since[phase] = performance.now();
+      try {
+        const r = await f(...a);
+        count(r, ...a);
+        return r;
+      } finally {
+        if (--active[phase] === 0) p[phase] += performance.now() - since[phase];
+      }
+    };
+  const lists = (r: Map<string, Postings>, keys: readonly string[]): void => {
+    p.lists += keys.length;
+    for (const l of r.values()) p.entries += l.size;
+  };
+  return {
+    stats: timed(() => index.stats()),
+    documentFrequency: timed((t) => index.documentFrequency(t)),
+    table: timed(() => index.table()),
+    postings: timed((t) => index.postings(t), lists),
+    entityPassages: timed((e) => index.entityPassages(e), lists),
+    passages: timed((ids) => index.passages(ids), (r) => (p.records += r.length), 'recordsMs'),
+    documents: timed((ids) => index.documents(ids), (r) => (p.records += r.length), 'recordsMs'),
+  };
 }
 
 /** What the bundle puts on the page's globalThis for the store part to call. */
@@ -70,12 +117,14 @@ async function runQueries(queries: Query[], rounds: number): Promise<QueryTimes>
   let t0 = performance.now();
   await run(queries[0]!, memory);
   const memoryFirstQueryMs = performance.now() - t0;
-  const times: QueryTimes = { mention: { store: [], memory: [] }, page: { store: [], memory: [] }, memoryFirstQueryMs, disagreements: 0 };
+  const zero = (): ReadProfile => ({ listsMs: 0, recordsMs: 0, lists: 0, entries: 0, records: 0 });
+  const profile = { mention: zero(), page: zero() };
+  const times: QueryTimes = { mention: { store: [], memory: [] }, page: { store: [], memory: [] }, memoryFirstQueryMs, disagreements: 0, profile };
   for (let round = 0; round < rounds; round++) {
     for (const q of queries) {
       // Interleaved, store then memory, so that a noisy moment slows both alike.
       t0 = performance.now();
-      const a = await run(q, store.rankingIndex());
+      const a = await run(q, profiled(store.rankingIndex(), profile[q.kind]));
       const tStore = performance.now() - t0;
       t0 = performance.now();
       const b = await run(q, memory);
@@ -84,6 +133,10 @@ async function runQueries(queries: Query[], rounds: number): Promise<QueryTimes>
       times[q.kind].memory.push(tMemory);
       if (a !== b) times.disagreements++;
     }
+  }
+  for (const kind of ['mention', 'page'] as const) {
+    const n = times[kind].store.length || 1;
+    for (const k of ['listsMs', 'recordsMs', 'lists', 'entries', 'records'] as const) profile[kind][k] /= n;
   }
   return times;
 }

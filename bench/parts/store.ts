@@ -41,7 +41,11 @@ function report(label: string, times: QueryTimes, targetMs: number): unknown {
     log(
       `${label} | ${kind === 'mention' ? 'passages for a mention' : 'related coverage     '} | store p50 ${fmt(row.store.p50, 2)} ms, p95 ${fmt(row.store.p95, 2)} ms (${verdict}) | memory index p50 ${fmt(row.memory.p50, 2)} ms, p95 ${fmt(row.memory.p95, 2)} ms | store/memory at p50 ${fmt(row.store.p50 / row.memory.p50)}x`,
     );
-    rows[kind] = row;
+    const p = times.profile[kind];
+    log(
+      `${label} |   per query (means) the store index read ${fmt(p.lists, 1)} posting lists (${fmt(p.entries / 1000, 1)}k entries) in ${fmt(p.listsMs, 2)} ms and ${fmt(p.records, 1)} records in ${fmt(p.recordsMs, 2)} ms; whole query ${fmt(s.reduce((a, b) => a + b, 0) / (s.length || 1), 2)} ms`,
+    );
+    rows[kind] = { ...row, profile: p };
   }
   log(`${label} | memory index's first query (builds all postings) ${fmt(times.memoryFirstQueryMs)} ms | queries whose top results differ between the indexes: ${times.disagreements}`);
   return { ...rows, memoryFirstQueryMs: times.memoryFirstQueryMs, disagreements: times.disagreements };

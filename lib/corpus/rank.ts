@@ -1,5 +1,5 @@
 import { tokenize } from '../text/tokenize';
-import { best, buildEntityPostings, buildPostings, find, intersect, NO_POSTINGS, type PassageTable, type Postings, present, tableFrom } from './ranking-table';
+import { best, buildEntityPostings, buildPostings, countIn, forEachPassage, intersect, NO_POSTINGS, type PassageTable, type Postings, present, tableFrom } from './ranking-table';
 import type { BundlePayload, CorpusDocument, Passage } from './schema';
 
 /**
@@ -89,9 +89,8 @@ const bm25 = (w: number, tf: number, length: number, averageLength: number): num
 function sharedTerms(query: Query, postings: ReadonlyMap<string, Postings>, o: number, length: number, averageLength: number): string[] {
   const out: [string, number][] = [];
   query.terms.forEach((t, k) => {
-    const list = postings.get(t);
-    const j = list ? find(list.passages, o) : -1;
-    if (j >= 0) out.push([t, bm25(query.idf[k]!, list!.counts[j]!, length, averageLength)]);
+    const tf = countIn(postings.get(t) ?? NO_POSTINGS, o);
+    if (tf) out.push([t, bm25(query.idf[k]!, tf, length, averageLength)]);
   });
   return out.sort((a, b) => b[1] - a[1]).map(([t]) => t);
 }
@@ -122,10 +121,14 @@ export async function rankPassagesForMention(
   const own = lists.get(entityId) ?? NO_POSTINGS;
   // Candidates: the passages that mention the entity and are in the corpus, in ordinal order.
   const keep: number[] = [];
-  for (let i = 0; i < own.passages.length; i++) if (present(table, own.passages[i]!)) keep.push(i);
+  const mentions: number[] = [];
+  forEachPassage(own, (o, count) => {
+    if (!present(table, o)) return;
+    keep.push(o);
+    mentions.push(count);
+  });
   if (keep.length === 0) return [];
-  const candidates = new Uint32Array(keep.map((i) => own.passages[i]!));
-  const mentions = keep.map((i) => own.counts[i]!);
+  const candidates = Uint32Array.from(keep);
   const n = candidates.length;
 
   // Text: each query term's BM25, added in query order (so sums are the same whichever index answers).
@@ -134,16 +137,16 @@ export async function rankPassagesForMention(
     const list = postings.get(t);
     if (!list) return;
     const w = query.idf[k]!;
-    intersect(candidates, list.passages, (i, j) => {
-      text[i] = text[i]! + bm25(w, list.counts[j]!, table.lengths[candidates[i]!]!, stats.averageLength);
+    intersect(candidates, list, (i, tf) => {
+      text[i] = text[i]! + bm25(w, tf, table.lengths[candidates[i]!]!, stats.averageLength);
     });
   });
   // Entities: the others the passage also names, rarest first, each weighted by its idf.
   const sorted = others
-    .map((e) => ({ e, w: idf(stats.passages, lists.get(e)?.passages.length ?? 0) }))
+    .map((e) => ({ e, w: idf(stats.passages, lists.get(e)?.size ?? 0), list: lists.get(e) ?? NO_POSTINGS }))
     .sort((a, b) => b.w - a.w);
   const entities = new Float64Array(n);
-  for (const { e, w } of sorted) intersect(candidates, lists.get(e)?.passages ?? NO_POSTINGS.passages, (i) => (entities[i] = entities[i]! + w));
+  for (const { w, list } of sorted) intersect(candidates, list, (i) => (entities[i] = entities[i]! + w));
   const score = (i: number): number => text[i]! + ENTITY_WEIGHT * entities[i]!;
   const scores = Float64Array.from({ length: n }, (_, i) => score(i));
   const published = (i: number): string => table.published[table.documents[candidates[i]!]!]!;
@@ -160,7 +163,7 @@ export async function rankPassagesForMention(
     const passage = passages.get(table.ids[o]!);
     const document = documents.get(table.documentIds[table.documents[o]!]!);
     if (!passage || !document) return [];
-    const shared = sorted.filter(({ e }) => find(lists.get(e)?.passages ?? NO_POSTINGS.passages, o) >= 0).map(({ e }) => e);
+    const shared = sorted.filter(({ list }) => countIn(list, o) > 0).map(({ e }) => e);
     return [{ passage, document, score: scores[i]!, mentions: mentions[i]!, sharedEntities: shared, sharedTerms: sharedTerms(query, postings, o, table.lengths[o]!, stats.averageLength) }];
   });
 }
@@ -203,20 +206,20 @@ export async function rankDocumentsForPage(
   const [lists, postings, table] = await Promise.all([index.entityPassages([...page.entityCounts.keys()]), index.postings(query.terms), index.table()]);
   // The page's entities, weightiest first (rare in the corpus, often on the page).
   const entities = [...page.entityCounts.keys()]
-    .map((e) => ({ e, w: idf(stats.passages, lists.get(e)?.passages.length ?? 0) * (1 + Math.log(page.entityCounts.get(e) ?? 1)), list: lists.get(e) ?? NO_POSTINGS }))
+    .map((e) => ({ e, w: idf(stats.passages, lists.get(e)?.size ?? 0) * (1 + Math.log(page.entityCounts.get(e) ?? 1)), list: lists.get(e) ?? NO_POSTINGS }))
     .sort((a, b) => b.w - a.w || a.e.localeCompare(b.e));
 
   // Only a document that names one of the page's entities can be ranked: its passages are the
   // candidates, those that name such an entity or a query term.
   const covering = new Uint8Array(table.documentIds.length);
-  for (const { list } of entities) for (const o of list.passages) if (present(table, o)) covering[table.documents[o]!] = 1;
+  for (const { list } of entities) forEachPassage(list, (o) => present(table, o) && (covering[table.documents[o]!] = 1));
   const slot = new Int32Array(table.ids.length).fill(-1);
   let n = 0;
   const admit = (o: number): void => {
     if (slot[o]! < 0 && present(table, o) && covering[table.documents[o]!]) slot[o] = n++;
   };
-  for (const { list } of entities) for (const o of list.passages) admit(o);
-  for (const t of query.terms) for (const o of postings.get(t)?.passages ?? []) admit(o);
+  for (const { list } of entities) forEachPassage(list, admit);
+  for (const t of query.terms) forEachPassage(postings.get(t) ?? NO_POSTINGS, admit);
   if (n === 0) return [];
 
   const text = new Float64Array(n);
@@ -224,26 +227,26 @@ export async function rankDocumentsForPage(
     const list = postings.get(t);
     if (!list) return;
     const w = query.idf[k]!;
-    for (let j = 0; j < list.passages.length; j++) {
-      const s = slot[list.passages[j]!]!;
-      if (s >= 0) text[s] = text[s]! + bm25(w, list.counts[j]!, table.lengths[list.passages[j]!]!, stats.averageLength);
-    }
+    forEachPassage(list, (o, tf) => {
+      const s = slot[o]!;
+      if (s >= 0) text[s] = text[s]! + bm25(w, tf, table.lengths[o]!, stats.averageLength);
+    });
   });
   // Entity weight per passage, and per document (each entity once), added weightiest first.
   const passageEntities = new Float64Array(n);
   const documentEntities = new Float64Array(table.documentIds.length);
   const lastEntity = new Int32Array(table.documentIds.length).fill(-1);
   entities.forEach(({ w, list }, k) => {
-    for (const o of list.passages) {
+    forEachPassage(list, (o) => {
       const s = slot[o]!;
-      if (s < 0) continue;
+      if (s < 0) return;
       passageEntities[s] = passageEntities[s]! + w;
       const d = table.documents[o]!;
       if (lastEntity[d] !== k) {
         lastEntity[d] = k;
         documentEntities[d] = documentEntities[d]! + w;
       }
-    }
+    });
   });
 
   // Per document, in document order: text evidence summed, and the best passage (the earlier of equals).
@@ -279,7 +282,7 @@ export async function rankDocumentsForPage(
   // The entities each result shares with the page (through its candidate passages).
   const namedBy: Record<number, Set<number>> = Object.fromEntries(top.map((r) => [r.d, new Set<number>()]));
   entities.forEach(({ list }, k) => {
-    for (const o of list.passages) if (slot[o]! >= 0) namedBy[table.documents[o]!]?.add(k);
+    forEachPassage(list, (o) => slot[o]! >= 0 && namedBy[table.documents[o]!]?.add(k));
   });
 
   // Only the results are read whole.
@@ -293,7 +296,7 @@ export async function rankDocumentsForPage(
     const passage = passages.get(table.ids[r.best]!);
     if (!document || !passage) return [];
     const named = entities.filter((_, k) => namedBy[r.d]!.has(k)).map(({ e }) => e);
-    const sharedEntities = entities.filter(({ list }) => find(list.passages, r.best) >= 0).map(({ e }) => e);
+    const sharedEntities = entities.filter(({ list }) => countIn(list, r.best) > 0).map(({ e }) => e);
     const bestPassage = {
       passage,
       document,

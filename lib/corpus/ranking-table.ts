@@ -7,14 +7,22 @@ import type { CorpusDocument, Passage, PassageMention } from './schema';
  * entity a posting list of passage ordinals in typed arrays.
  */
 
-/** A posting list: passage ordinals (see `PassageTable`) in increasing order and, at the same positions, counts. */
+/**
+ * A posting list: passage ordinals (see `PassageTable`) in increasing order and, at the same
+ * positions, counts; or, for a list that holds so many passages that this is smaller (a common
+ * word's), `dense`: `counts` holds the count of every passage by ordinal (0: absent) and
+ * `passages` is empty. Read them with the functions below.
+ */
 export interface Postings {
   passages: Uint32Array;
   counts: Uint8Array | Uint16Array | Uint32Array;
+  /** How many passages the list holds. */
+  size: number;
+  dense?: true;
 }
 
 /** An empty posting list. */
-export const NO_POSTINGS: Postings = { passages: new Uint32Array(0), counts: new Uint8Array(0) };
+export const NO_POSTINGS: Postings = { passages: new Uint32Array(0), counts: new Uint8Array(0), size: 0 };
 
 /**
  * The passages and documents of one corpus version, numbered, with what scoring needs of each:
@@ -40,9 +48,22 @@ export interface PassageTable {
 export const present = (table: PassageTable, o: number): boolean => table.ids[o] !== '' && (table.published[table.documents[o]!] ?? null) !== null;
 
 /** Counts in the smallest typed array that holds them. */
-export function packCounts(counts: readonly number[]): Postings['counts'] {
-  const max = counts.reduce((m, c) => Math.max(m, c), 0);
+export function packCounts(counts: ArrayLike<number>): Postings['counts'] {
+  let max = 0;
+  for (let i = 0; i < counts.length; i++) max = Math.max(max, counts[i]!);
   return max < 256 ? Uint8Array.from(counts) : max < 65_536 ? Uint16Array.from(counts) : Uint32Array.from(counts);
+}
+
+/**
+ * A posting list of `passages` (increasing ordinals) and their `counts`, dense where that is smaller
+ * for a table of `n` passages (and every count fits a byte).
+ */
+export function packPostings(passages: Uint32Array, counts: ArrayLike<number>, n: number): Postings {
+  const packed = packCounts(counts);
+  if (packed.BYTES_PER_ELEMENT > 1 || passages.byteLength + packed.byteLength <= n) return { passages, counts: packed, size: passages.length };
+  const dense = new Uint8Array(n);
+  passages.forEach((o, j) => (dense[o] = counts[j]!));
+  return { passages: new Uint32Array(0), counts: dense, size: passages.length, dense: true };
 }
 
 /** The table of `passages` (numbered in the order given) and `documents`, plus the documents only passages name. */
@@ -61,20 +82,59 @@ export function tableFrom(passages: readonly Pick<Passage, 'id' | 'documentId' |
   };
 }
 
-/** Each term's postings over `passages` (ordinals are positions in that list): the terms `tokenize` finds in the text, and how often. */
+/** Each term's postings over `passages` (ordinals are positions in that list, plus `first`): the terms `tokenize` finds in the text, and how often. */
 export function buildPostings(passages: readonly (Pick<Passage, 'text'> | undefined)[], first = 0): Map<string, Postings> {
-  const lists = new Map<string, { passages: number[]; counts: number[] }>();
+  // Terms numbered as met; each passage's terms as numbers in one flat array.
+  const numbers = new Map<string, number>();
+  const terms: string[] = [];
+  const starts = new Uint32Array(passages.length + 1);
+  let flat = new Uint32Array(1024);
+  let at = 0;
   passages.forEach((p, i) => {
-    if (!p) return;
-    for (const [t, n] of termCounts(p.text)) {
-      const list = lists.get(t);
-      if (list) {
-        list.passages.push(first + i);
-        list.counts.push(n);
-      } else lists.set(t, { passages: [first + i], counts: [n] });
+    for (const t of p ? tokenize(p.text) : []) {
+      let n = numbers.get(t);
+      if (n === undefined) numbers.set(t, (n = terms.push(t) - 1));
+      if (at === flat.length) {
+        const grown = new Uint32Array(flat.length * 2);
+        grown.set(flat);
+        flat = grown;
+      }
+      flat[at++] = n;
     }
+    starts[i + 1] = at;
   });
-  return new Map([...lists].map(([t, l]) => [t, { passages: Uint32Array.from(l.passages), counts: packCounts(l.counts) }]));
+  // Two passes over them: how many passages each term is in, then each term's passages and counts.
+  const lastSeen = new Int32Array(terms.length).fill(-1);
+  const sizes = new Uint32Array(terms.length);
+  const each = (fn: (n: number, i: number, again: boolean) => void): void => {
+    lastSeen.fill(-1);
+    for (let i = 0; i < passages.length; i++) {
+      for (let k = starts[i]!; k < starts[i + 1]!; k++) {
+        const n = flat[k]!;
+        fn(n, i, lastSeen[n] === i);
+        lastSeen[n] = i;
+      }
+    }
+  };
+  each((n, _, again) => {
+    if (!again) sizes[n] = sizes[n]! + 1;
+  });
+  // Every term's passages and counts in two flat arrays, term after term.
+  const offsets = new Uint32Array(terms.length + 1);
+  for (let n = 0; n < terms.length; n++) offsets[n + 1] = offsets[n]! + sizes[n]!;
+  const ordinals = new Uint32Array(offsets[terms.length]!);
+  const counts = new Uint32Array(ordinals.length);
+  const next = offsets.slice(0, terms.length);
+  each((n, i, again) => {
+    if (!again) {
+      ordinals[next[n]!] = first + i;
+      next[n] = next[n]! + 1;
+    }
+    const j = next[n]! - 1;
+    counts[j] = counts[j]! + 1;
+  });
+  const total = first + passages.length;
+  return new Map(terms.map((t, n) => [t, packPostings(ordinals.slice(offsets[n], offsets[n + 1]), counts.subarray(offsets[n], offsets[n + 1]), total)]));
 }
 
 /** Each entity's list of the passages that mention it (ordinals from `ordinal`; mentions of unknown passages are left out), and how often. */
@@ -89,10 +149,26 @@ export function buildEntityPostings(mentions: Iterable<Pick<PassageMention, 'ent
   return new Map([...counts].map(([e, list]) => [e, sortedPostings(list)]));
 }
 
-/** A posting list from ordinal → count, in ordinal order. */
-export function sortedPostings(list: ReadonlyMap<number, number>): Postings {
+/** A posting list from ordinal → count (dense where that is smaller for a table of `n` passages; never when `n` is 0). */
+export function sortedPostings(list: ReadonlyMap<number, number>, n = 0): Postings {
   const passages = Uint32Array.from(list.keys()).sort();
-  return { passages, counts: packCounts(Array.from(passages, (o) => list.get(o)!)) };
+  return packPostings(passages, Array.from(passages, (o) => list.get(o)!), n || Infinity);
+}
+
+/** Passage `o`'s count in `list` (0: absent). */
+export function countIn(list: Postings, o: number): number {
+  if (list.dense) return list.counts[o] ?? 0;
+  const j = find(list.passages, o);
+  return j < 0 ? 0 : list.counts[j]!;
+}
+
+/** Calls `fn` with each passage of `list` and its count, in ordinal order. */
+export function forEachPassage(list: Postings, fn: (o: number, count: number) => void): void {
+  if (list.dense) {
+    list.counts.forEach((c, o) => c && fn(o, c));
+    return;
+  }
+  list.passages.forEach((o, j) => fn(o, list.counts[j]!));
 }
 
 /** Position of `value` in the sorted `list` at or after `from`, or -1. */
@@ -108,16 +184,24 @@ export function find(list: Uint32Array, value: number, from = 0): number {
 }
 
 /**
- * Calls `hit(i, j)` for each ordinal that both sorted lists hold (`a[i] === b[j]`): a merge, or
- * binary searches in `b` when `a` is much shorter.
+ * Calls `hit(i, count)` for each passage `a[i]` (increasing ordinals) that `list` holds, with its
+ * count there: lookups in a dense list, else a merge, or binary searches when `a` is much shorter.
  */
-export function intersect(a: Uint32Array, b: Uint32Array, hit: (i: number, j: number) => void): void {
+export function intersect(a: Uint32Array, list: Postings, hit: (i: number, count: number) => void): void {
+  const b = list.passages;
+  if (list.dense) {
+    for (let i = 0; i < a.length; i++) {
+      const c = list.counts[a[i]!] ?? 0;
+      if (c) hit(i, c);
+    }
+    return;
+  }
   if (a.length * 16 < b.length) {
     let from = 0;
     for (let i = 0; i < a.length; i++) {
       const j = find(b, a[i]!, from);
       if (j >= 0) {
-        hit(i, j);
+        hit(i, list.counts[j]!);
         from = j + 1;
       }
     }
@@ -128,7 +212,7 @@ export function intersect(a: Uint32Array, b: Uint32Array, hit: (i: number, j: nu
     const y = b[j]!;
     if (x < y) i++;
     else if (x > y) j++;
-    else hit(i++, j++);
+    else hit(i++, list.counts[j++]!);
   }
 }
 

@@ -1,7 +1,7 @@
 import { normalizeKey } from '../text/normalize';
 import { tokenize } from '../text/tokenize';
 import type { RankingIndex } from './rank';
-import { best, intersect } from './ranking-table';
+import { best, forEachPassage, intersect } from './ranking-table';
 import type { CorpusDocument, Entity, Passage } from './schema';
 
 /** An entity found by name or alias, and the name it was found by. */
@@ -49,18 +49,19 @@ export async function searchPassages(index: RankingIndex, query: string, limit =
   if (terms.some((t) => !postings.has(t))) return [];
   // The passages in every list, then each term's weight added in query order.
   const lists = terms.map((t) => postings.get(t)!);
-  let hits = [...lists].sort((a, b) => a.passages.length - b.passages.length)[0]!.passages;
+  const shortest = [...lists].sort((a, b) => a.size - b.size)[0]!;
+  let hits = new Uint32Array(shortest.size);
+  let at = 0;
+  forEachPassage(shortest, (o) => (hits[at++] = o));
   for (const list of lists) {
     const both: number[] = [];
-    intersect(hits, list.passages, (i) => both.push(hits[i]!));
+    intersect(hits, list, (i) => both.push(hits[i]!));
     hits = Uint32Array.from(both);
   }
   const scores = new Float64Array(hits.length);
   terms.forEach((t, k) => {
     const w = Math.log(1 + (stats.passages - (df.get(t) ?? 0) + 0.5) / ((df.get(t) ?? 0) + 0.5));
-    const list = lists[k]!;
-    intersect(hits, list.passages, (i, j) => {
-      const tf = list.counts[j]!;
+    intersect(hits, lists[k]!, (i, tf) => {
       scores[i] = scores[i]! + (w * tf) / (tf + 1.2);
     });
   });

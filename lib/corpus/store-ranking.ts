@@ -148,16 +148,16 @@ export function createStoreRankingIndex(db: IDBPDatabase<CorpusDB>, cache: Ranki
     async postings(terms) {
       const found = await lists('t:', terms, async (tx, g, t) => {
         const r = await tx.objectStore('postings').get([g, t]);
-        return r && { passages: r.p, counts: r.n };
+        return r?.list;
       });
       const out = new Map<string, Postings>();
-      for (const [t, list] of found) if (list && list.passages.length) out.set(t, list);
+      for (const [t, list] of found) if (list?.size) out.set(t, list);
       return out;
     },
     async entityPassages(entityIds) {
       const found = await lists('e:', entityIds, async (tx, g, e) => {
         const r = await tx.objectStore('entityPostings').get([g, e]);
-        return r && { passages: r.p, counts: r.n };
+        return r?.list;
       });
       return new Map([...found].map(([e, list]) => [e, list ?? NO_POSTINGS]));
     },

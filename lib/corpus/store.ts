@@ -1,6 +1,6 @@
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
 import type { RankingIndex } from './rank';
-import { buildEntityPostings, buildPostings, NO_POSTINGS, type PassageTable, type Postings, sortedPostings, tableFrom, termCounts } from './ranking-table';
+import { buildEntityPostings, buildPostings, forEachPassage, NO_POSTINGS, type PassageTable, type Postings, sortedPostings, tableFrom, termCounts } from './ranking-table';
 import { type CorpusInfo, type CorpusReader, infoOf, rankPassageHits } from './reader';
 import type { BundlePayload, CorpusDocument, Entity, Passage, PassageMention } from './schema';
 import { createRankingCache, createStoreRankingIndex } from './store-ranking';
@@ -60,20 +60,18 @@ export interface MetaRecord {
   ranking?: RankingStats;
 }
 
-/** @internal A term's postings: passage ordinals and, at the same positions, how often the term occurs there. */
+/** @internal A term's postings: the passages it occurs in and how often (see `Postings`). */
 export interface PostingsRecord {
   g: number;
   t: string;
-  p: Uint32Array;
-  n: Postings['counts'];
+  list: Postings;
 }
 
-/** @internal An entity's passages: passage ordinals and, at the same positions, how often the passage names it. */
+/** @internal An entity's passages: the passages that name it and how often. */
 export interface EntityPostingsRecord {
   g: number;
   e: string;
-  p: Uint32Array;
-  n: Postings['counts'];
+  list: Postings;
 }
 
 /** @internal The passage table, one record per generation. */
@@ -280,10 +278,10 @@ async function updateRankingIndex(
   [...terms].forEach((t, i) => {
     const counts = new Map<number, number>();
     const r = lists[i];
-    if (r) r.p.forEach((o, j) => touched.has(o) || counts.set(o, r.n[j]!));
+    if (r) forEachPassage(r.list, (o, n) => touched.has(o) || counts.set(o, n));
     for (const [o, n] of fresh.get(t) ?? []) counts.set(o, n);
-    const { passages, counts: n } = sortedPostings(counts);
-    work.push(passages.length ? tx.objectStore('postings').put({ g, t, p: passages, n }) : tx.objectStore('postings').delete([g, t]));
+    const list = sortedPostings(counts, table.ids.length);
+    work.push(list.size ? tx.objectStore('postings').put({ g, t, list }) : tx.objectStore('postings').delete([g, t]));
   });
 
   // Entity lists: counted again from the mentions store, as the queued changes leave it.
@@ -291,7 +289,7 @@ async function updateRankingIndex(
   const keys = await Promise.all([...entities].map((e) => tx.objectStore('mentions').getAllKeys(entityRange(g, e))));
   [...entities].forEach((e, i) => {
     const list = buildEntityPostings(keys[i]!.map(([, entityId, passageId]) => ({ entityId, passageId })), (id) => passageOrdinal.get(id)).get(e) ?? NO_POSTINGS;
-    work.push(list.passages.length ? tx.objectStore('entityPostings').put({ g, e, p: list.passages, n: list.counts }) : tx.objectStore('entityPostings').delete([g, e]));
+    work.push(list.size ? tx.objectStore('entityPostings').put({ g, e, list }) : tx.objectStore('entityPostings').delete([g, e]));
   });
 }
 
@@ -336,10 +334,10 @@ function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
       const table = tableFrom(b.passages, b.documents);
       const ordinal = new Map(b.passages.map((p, o) => [p.id, o]));
       const packed: (PostingsRecord | EntityPostingsRecord | TableRecord)[] = [];
-      for (const [t, list] of buildPostings(b.passages)) packed.push({ g, t, p: list.passages, n: list.counts });
-      for (const [e, list] of buildEntityPostings(b.mentions, (id) => ordinal.get(id))) packed.push({ g, e, p: list.passages, n: list.counts });
+      for (const [t, list] of buildPostings(b.passages)) packed.push({ g, t, list });
+      for (const [e, list] of buildEntityPostings(b.mentions, (id) => ordinal.get(id))) packed.push({ g, e, list });
       packed.push({ ...table, g, k: 'table' });
-      const entries = (r: (typeof packed)[number]): number => ('k' in r ? r.ids.length : r.p.length);
+      const entries = (r: (typeof packed)[number]): number => ('k' in r ? r.ids.length : r.list.counts.length);
       for (let i = 0; i < packed.length; ) {
         const from = i;
         for (let n = 0; i < packed.length && i - from < chunk && n < chunk * 256; i++) n += entries(packed[i]!);

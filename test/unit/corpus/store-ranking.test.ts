@@ -7,6 +7,7 @@ import { rng } from '../../../bench/generate';
 import { DEFAULT_ASSETS, readCorpusSources } from '../../../cli/sources';
 import { buildPayload } from '../../../lib/corpus/build';
 import { createMemoryRankingIndex, rankDocumentsForPage, rankPassagesForMention, type RankingIndex } from '../../../lib/corpus/rank';
+import { forEachPassage } from '../../../lib/corpus/ranking-table';
 import type { BundlePayload } from '../../../lib/corpus/schema';
 import { searchPassages } from '../../../lib/corpus/search';
 import { type CorpusStore, openCorpusStore } from '../../../lib/corpus/store';
@@ -38,7 +39,13 @@ const passageRows = (list: Awaited<ReturnType<typeof rankPassagesForMention>>) =
 async function postingsById(index: RankingIndex, keys: string[], kind: 'postings' | 'entityPassages' = 'postings'): Promise<Map<string, Map<string, number>>> {
   const table = await index.table();
   const lists = await index[kind](keys);
-  return new Map([...lists].map(([k, l]) => [k, new Map(Array.from(l.passages, (o, j) => [table.ids[o]!, l.counts[j]!]))]));
+  return new Map(
+    [...lists].map(([k, l]) => {
+      const byId = new Map<string, number>();
+      forEachPassage(l, (o, n) => byId.set(table.ids[o]!, n));
+      return [k, byId];
+    }),
+  );
 }
 
 /** Every query kind the extension makes, answered by both indexes: they must agree exactly. */
