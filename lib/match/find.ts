@@ -119,8 +119,9 @@ interface Scan {
   readonly rawOf: Int32Array;
   /** Quads: start, end, and where its patterns start and end in `pats`. */
   readonly cands: number[];
-  /** Pairs: a candidate's pattern's entity and info (as in CompiledMatcher.patterns). */
+  /** Pairs: a candidate's pattern's entity and info (as in CompiledMatcher.patterns), up to `patsEnd`. */
   readonly pats: number[];
+  patsEnd: number;
   /** Pairs: entity, start. */
   readonly contexts: number[];
 }
@@ -140,7 +141,6 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: n
   const cApostrophe = K + Special.Apostrophe;
   const cDrop = K + Special.Drop;
   const rawOf = scan.rawOf;
-  const pats = scan.pats;
   let node = 0;
   let depth = 0;
   let pos = i;
@@ -153,7 +153,7 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: n
   let br = -1; // in a bucket: the record followed so far; -1 in the trie
   let bj = 0; // in a bucket: how many of the record's codes the text has matched
   let bEnd = 0; // in a bucket: where it ends
-  const walkPats = pats.length;
+  const walkPats = scan.patsEnd;
   for (;;) {
     // The common case first: inside a word, plain word characters step the trie (or the tail) in a
     // tight loop; no word boundary can fall between them. Anything else goes to the general case.
@@ -266,7 +266,7 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: n
     rawOf[depth++] = xraw;
     prevW = wx;
   }
-  if (bestEnd >= 0) scan.cands.push(i, bestEnd, walkPats, pats.length);
+  if (bestEnd >= 0) scan.cands.push(i, bestEnd, walkPats, scan.patsEnd);
   return bestEnd;
 }
 
@@ -307,10 +307,11 @@ function candidates(m: CompiledMatcher, input: string, first: number, depth: num
       continue;
     }
     if (!found) {
-      pats.length = walkPats;
+      scan.patsEnd = walkPats;
       found = true;
     }
-    pats.push(patterns[2 * p]!, info);
+    pats[scan.patsEnd++] = patterns[2 * p]!;
+    pats[scan.patsEnd++] = info;
   }
   return found;
 }
@@ -335,7 +336,7 @@ export function findMentions(m: CompiledMatcher, input: string): Mention[] {
   const cDrop = K + Special.Drop;
   const cComplex = K + Special.Complex;
   const space = m.alphabet.indexOf(0x20) + 2 || 1; // the code of a space (1: no pattern has one)
-  const scan: Scan = { rawOf: new Int32Array(m.maxLength + 1), cands: [], pats: [], contexts: [] };
+  const scan: Scan = { rawOf: new Int32Array(m.maxLength + 1), cands: [], pats: [], patsEnd: 0, contexts: [] };
 
   let i = 0;
   let wordStart = -1; // where the current word started; -1 between words
@@ -394,33 +395,40 @@ export function findMentions(m: CompiledMatcher, input: string): Mention[] {
     const bit = h >>> shift;
     if (force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1) walk(m, input, wordStart, scan, space);
   }
-  return resolve(m.entityCount, scan.cands, scan.pats, scan.contexts);
+  return resolve(scan.cands, scan.pats, scan.contexts);
 }
 
 /** Chooses each candidate's entity: a strong alias first; a weak one only with its entity confirmed. */
-function resolve(entityCount: number, cands: number[], pats: number[], contexts: number[]): Mention[] {
-  const strong = new Uint8Array(entityCount);
-  for (let c = 0; c < cands.length; c += 4) {
-    for (let q = cands[c + 2]!; q < cands[c + 3]!; q += 2) {
-      if (!(pats[q + 1]! & (WEAK | BLOCKER))) strong[pats[q]!] = 1;
+function resolve(cands: number[], pats: number[], contexts: number[]): Mention[] {
+  // Built at the first weak candidate only (most texts have none): the entities named by a strong
+  // alias, and each entity's context positions (in text order, for a binary search). Their size
+  // follows the text's candidates, not the catalog, so a short text costs little however big the catalog.
+  let strong: Set<number> | undefined;
+  let ctx: Map<number, number[]> | undefined;
+  const confirmed = (entity: number, at: number): boolean => {
+    if (!strong || !ctx) {
+      strong = new Set();
+      for (let c = 0; c < cands.length; c += 4) {
+        for (let q = cands[c + 2]!; q < cands[c + 3]!; q += 2) if (!(pats[q + 1]! & (WEAK | BLOCKER))) strong.add(pats[q]!);
+      }
+      ctx = new Map();
+      for (let k = 0; k < contexts.length; k += 2) {
+        const list = ctx.get(contexts[k]!);
+        if (list) list.push(contexts[k + 1]!);
+        else ctx.set(contexts[k]!, [contexts[k + 1]!]);
+      }
     }
-  }
-  // Context positions grouped by entity (each group in text order) for a binary search.
-  const ctxStart = new Int32Array(entityCount + 1);
-  for (let k = 0; k < contexts.length; k += 2) ctxStart[contexts[k]! + 1]!++;
-  for (let e = 0; e < entityCount; e++) ctxStart[e + 1]! += ctxStart[e]!;
-  const ctxPos = new Int32Array(contexts.length / 2);
-  const fill = ctxStart.slice(0, entityCount);
-  for (let k = 0; k < contexts.length; k += 2) ctxPos[fill[contexts[k]!]!++] = contexts[k + 1]!;
-  const nearContext = (entity: number, at: number): boolean => {
-    let lo = ctxStart[entity]!;
-    let hi = ctxStart[entity + 1]!;
+    if (strong.has(entity)) return true;
+    const list = ctx.get(entity);
+    if (!list) return false;
+    let lo = 0;
+    let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (ctxPos[mid]! < at - CONTEXT_WINDOW) lo = mid + 1;
+      if (list[mid]! < at - CONTEXT_WINDOW) lo = mid + 1;
       else hi = mid;
     }
-    return lo < ctxStart[entity + 1]! && ctxPos[lo]! <= at + CONTEXT_WINDOW;
+    return lo < list.length && list[lo]! <= at + CONTEXT_WINDOW;
   };
 
   const mentions: Mention[] = [];
@@ -437,7 +445,7 @@ function resolve(entityCount: number, cands: number[], pats: number[], contexts:
         chosen = e;
         strongChoice = true;
         break;
-      } else if (chosen < 0 && (strong[e] === 1 || nearContext(e, start))) chosen = e;
+      } else if (chosen < 0 && confirmed(e, start)) chosen = e;
     }
     if (blocked && !strongChoice) continue;
     if (chosen >= 0) mentions.push({ start, end: cands[c + 1]!, entity: chosen });
