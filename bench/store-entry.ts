@@ -75,8 +75,6 @@ export interface StoreBench {
   generate(shape: CorpusShape): { documents: number; passages: number; mentions: number; terms: number; ms: number };
   useBundle(bundle: BundlePayload): void;
   importIntoStore(name: string): Promise<{ ms: number }>;
-  /** Reading the whole corpus back and indexing it in memory: what the background did per version before. */
-  readWholeCorpus(): Promise<{ ms: number }>;
   queries(options: { mentions: number; pages: number; seed: number }): Promise<QueryTimes>;
   runQueries(queries: Query[], rounds: number): Promise<QueryTimes>;
 }
@@ -162,14 +160,6 @@ const bench: StoreBench = {
     store = await openCorpusStore(name);
     const t0 = performance.now();
     await store.importBundle(bundle);
-    return { ms: performance.now() - t0 };
-  },
-  async readWholeCorpus() {
-    if (!store) throw new Error('Import a corpus first.');
-    const t0 = performance.now();
-    const payload = await store.readPayload();
-    const index = createMemoryRankingIndex(payload);
-    await index.postings(['x']); // the memory index builds every posting on first use
     return { ms: performance.now() - t0 };
   },
   queries: ({ mentions, pages, seed }) => runQueries(makeQueries(bundle!, mentions, pages, seed), 1),

@@ -103,11 +103,9 @@ definePart({
       log(`generated ${generated.documents} documents, ${generated.passages} passages, ${generated.mentions} mentions, ${generated.terms} terms in ${fmt(generated.ms / 1000)} s`);
       const imported = await page.evaluate(() => (globalThis as unknown as W).backstoryStoreBench.importIntoStore('bench-generated'));
       log(`imported into IndexedDB (records, postings, frequencies) in ${fmt(imported.ms / 1000)} s`);
-      const whole = await page.evaluate(() => (globalThis as unknown as W).backstoryStoreBench.readWholeCorpus());
-      log(`reading the whole corpus back and indexing it in memory (the coverage service's way before): ${fmt(whole.ms)} ms`);
       const times = await page.evaluate(() => (globalThis as unknown as W).backstoryStoreBench.queries({ mentions: 200, pages: 60, seed: 3 }));
       const generatedRows = report(`${generated.passages} passages`, times, 50);
-      return { chromium: browser.version(), shape, seed: seedRows, generated: { ...generated, importMs: imported.ms, readWholeCorpusMs: whole.ms, ...(generatedRows as object) } };
+      return { chromium: browser.version(), shape, seed: seedRows, generated: { ...generated, importMs: imported.ms, ...(generatedRows as object) } };
     } finally {
       await browser.close();
       await server.close();

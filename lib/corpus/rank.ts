@@ -1,5 +1,5 @@
 import { tokenize } from '../text/tokenize';
-import { best, buildEntityPostings, buildPostings, countIn, forEachPassage, intersect, NO_POSTINGS, type PassageTable, type Postings, present, tableFrom } from './ranking-table';
+import { best, buildEntityPostings, buildPostings, countIn, find, forEachPassage, intersect, NO_POSTINGS, type PassageTable, type Postings, present, sparse, tableFrom } from './ranking-table';
 import type { BundlePayload, CorpusDocument, Passage } from './schema';
 
 /**
@@ -204,49 +204,51 @@ export async function rankDocumentsForPage(
   const stats = await index.stats();
   const query = await makeQuery(index, page.text, stats.passages, MAX_QUERY_TERMS);
   const [lists, postings, table] = await Promise.all([index.entityPassages([...page.entityCounts.keys()]), index.postings(query.terms), index.table()]);
-  // The page's entities, weightiest first (rare in the corpus, often on the page).
+  // The page's entities, weightiest first (rare in the corpus, often on the page); lists as ordinals and counts.
   const entities = [...page.entityCounts.keys()]
-    .map((e) => ({ e, w: idf(stats.passages, lists.get(e)?.size ?? 0) * (1 + Math.log(page.entityCounts.get(e) ?? 1)), list: lists.get(e) ?? NO_POSTINGS }))
+    .map((e) => ({ e, w: idf(stats.passages, lists.get(e)?.size ?? 0) * (1 + Math.log(page.entityCounts.get(e) ?? 1)), list: sparse(lists.get(e) ?? NO_POSTINGS) }))
     .sort((a, b) => b.w - a.w || a.e.localeCompare(b.e));
+  const terms = query.terms.map((t) => sparse(postings.get(t) ?? NO_POSTINGS));
 
   // Only a document that names one of the page's entities can be ranked: its passages are the
   // candidates, those that name such an entity or a query term.
   const covering = new Uint8Array(table.documentIds.length);
-  for (const { list } of entities) forEachPassage(list, (o) => present(table, o) && (covering[table.documents[o]!] = 1));
   const slot = new Int32Array(table.ids.length).fill(-1);
   let n = 0;
-  const admit = (o: number): void => {
-    if (slot[o]! < 0 && present(table, o) && covering[table.documents[o]!]) slot[o] = n++;
-  };
-  for (const { list } of entities) forEachPassage(list, admit);
-  for (const t of query.terms) forEachPassage(postings.get(t) ?? NO_POSTINGS, admit);
+  for (const { list } of entities) {
+    for (const o of list.passages) {
+      if (slot[o]! >= 0 || !present(table, o)) continue;
+      covering[table.documents[o]!] = 1;
+      slot[o] = n++;
+    }
+  }
+  for (const list of terms) for (const o of list.passages) if (slot[o]! < 0 && present(table, o) && covering[table.documents[o]!]) slot[o] = n++;
   if (n === 0) return [];
 
   const text = new Float64Array(n);
-  query.terms.forEach((t, k) => {
-    const list = postings.get(t);
-    if (!list) return;
+  terms.forEach(({ passages, counts }, k) => {
     const w = query.idf[k]!;
-    forEachPassage(list, (o, tf) => {
+    for (let j = 0; j < passages.length; j++) {
+      const o = passages[j]!;
       const s = slot[o]!;
-      if (s >= 0) text[s] = text[s]! + bm25(w, tf, table.lengths[o]!, stats.averageLength);
-    });
+      if (s >= 0) text[s] = text[s]! + bm25(w, counts[j]!, table.lengths[o]!, stats.averageLength);
+    }
   });
   // Entity weight per passage, and per document (each entity once), added weightiest first.
   const passageEntities = new Float64Array(n);
   const documentEntities = new Float64Array(table.documentIds.length);
   const lastEntity = new Int32Array(table.documentIds.length).fill(-1);
   entities.forEach(({ w, list }, k) => {
-    forEachPassage(list, (o) => {
+    for (const o of list.passages) {
       const s = slot[o]!;
-      if (s < 0) return;
+      if (s < 0) continue;
       passageEntities[s] = passageEntities[s]! + w;
       const d = table.documents[o]!;
       if (lastEntity[d] !== k) {
         lastEntity[d] = k;
         documentEntities[d] = documentEntities[d]! + w;
       }
-    });
+    }
   });
 
   // Per document, in document order: text evidence summed, and the best passage (the earlier of equals).
@@ -282,7 +284,7 @@ export async function rankDocumentsForPage(
   // The entities each result shares with the page (through its candidate passages).
   const namedBy: Record<number, Set<number>> = Object.fromEntries(top.map((r) => [r.d, new Set<number>()]));
   entities.forEach(({ list }, k) => {
-    forEachPassage(list, (o) => slot[o]! >= 0 && namedBy[table.documents[o]!]?.add(k));
+    for (const o of list.passages) if (slot[o]! >= 0) namedBy[table.documents[o]!]?.add(k);
   });
 
   // Only the results are read whole.
@@ -296,7 +298,7 @@ export async function rankDocumentsForPage(
     const passage = passages.get(table.ids[r.best]!);
     if (!document || !passage) return [];
     const named = entities.filter((_, k) => namedBy[r.d]!.has(k)).map(({ e }) => e);
-    const sharedEntities = entities.filter(({ list }) => countIn(list, r.best) > 0).map(({ e }) => e);
+    const sharedEntities = entities.filter(({ list }) => find(list.passages, r.best) >= 0).map(({ e }) => e);
     const bestPassage = {
       passage,
       document,

@@ -162,6 +162,20 @@ export function countIn(list: Postings, o: number): number {
   return j < 0 ? 0 : list.counts[j]!;
 }
 
+/** `list` as ordinals and counts at the same positions (a dense list unpacked). */
+export function sparse(list: Postings): Pick<Postings, 'passages' | 'counts'> {
+  if (!list.dense) return list;
+  const passages = new Uint32Array(list.size);
+  const counts = new Uint8Array(list.size);
+  let j = 0;
+  list.counts.forEach((c, o) => {
+    if (!c) return;
+    passages[j] = o;
+    counts[j++] = c;
+  });
+  return { passages, counts };
+}
+
 /** Calls `fn` with each passage of `list` and its count, in ordinal order. */
 export function forEachPassage(list: Postings, fn: (o: number, count: number) => void): void {
   if (list.dense) {
