@@ -47,7 +47,9 @@ export interface CompiledMatcher {
    * of as trie nodes, read in sequence (so the end of a name costs few jumps in memory). A node whose
    * base is -(T + 1) has its bucket at T: the bucket's length in u16 after this one, then one record
    * per key in the order of their alphabet codes: the number of codes it shares with the record
-   * before it, its length L, L alphabet codes, and the key's first pattern (two u16: low, high).
+   * before it, its length L, L alphabet codes, and the key's first pattern, then that pattern's two
+   * numbers from `patterns` (each of these three as two u16: low, high), so that a found name
+   * usually needs no read of `patterns`.
    */
   readonly tails: Uint16Array;
   /**
@@ -115,13 +117,8 @@ export function compileMatcher(entities: readonly MatchableEntity[]): CompiledMa
     for (const b of e.blockers ?? []) add(index, b, PatternFlag.Blocker);
   });
 
-  const { order, more, ...trie } = buildDoubleArray(keys);
-  const patterns = new Int32Array(2 * order.length);
-  order.forEach((p, i) => {
-    patterns[2 * i] = pEntity[p]!;
-    patterns[2 * i + 1] = pFlags[p]! | (more[i] ? PatternFlag.More : 0) | ((pCapital[p]! + 1) << 8);
-  });
-  return { ...trie, patterns, entityCount: entities.length };
+  const trie = buildDoubleArray(keys, (p) => [pEntity[p]!, pFlags[p]! | ((pCapital[p]! + 1) << 8)]);
+  return { ...trie, entityCount: entities.length };
 }
 
 /**
@@ -150,12 +147,7 @@ export function alphaTable(alphabet: Uint16Array): Uint16Array {
   return alpha;
 }
 
-type Trie = Pick<CompiledMatcher, 'da' | 'alphabet' | 'wordCodes' | 'tails' | 'maxLength' | 'cls' | 'firstWords'> & {
-  /** Pattern numbers in key order: the compiled pattern i is the caller's pattern order[i]. */
-  order: number[];
-  /** Per compiled pattern: whether the next one has the same key. */
-  more: Uint8Array;
-};
+type Trie = Pick<CompiledMatcher, 'da' | 'alphabet' | 'wordCodes' | 'tails' | 'maxLength' | 'cls' | 'firstWords' | 'patterns'>;
 
 /** Orders code lists as words in a dictionary (a list before those it starts). */
 function compareCodes(a: readonly number[], b: readonly number[]): number {
@@ -163,8 +155,11 @@ function compareCodes(a: readonly number[], b: readonly number[]): number {
   return a.length - b.length;
 }
 
-/** Builds the double array over `keys` (pattern i has key keys[i]; equal keys share a node). */
-function buildDoubleArray(keys: readonly string[]): Trie {
+/**
+ * Builds the double array over `keys` (pattern i has key keys[i]; equal keys share a node), with
+ * the patterns table: `info(i)` gives pattern i's entity and its info but for the flag More.
+ */
+function buildDoubleArray(keys: readonly string[], info: (pattern: number) => [number, number]): Trie {
   // Alphabet: every character of every key, the most frequent first (small codes pack densely).
   const freq = new Float64Array(0x10000);
   let maxLength = 0;
@@ -196,6 +191,12 @@ function buildDoubleArray(keys: readonly string[]): Trie {
     firstPattern[u] = order.length;
     for (const p of byKey.get(k)!) order.push(p);
     more.fill(1, firstPattern[u], order.length - 1);
+  });
+  const patterns = new Int32Array(2 * order.length);
+  order.forEach((p, i) => {
+    const [entity, flags] = info(p);
+    patterns[2 * i] = entity;
+    patterns[2 * i + 1] = flags | (more[i] ? PatternFlag.More : 0);
   });
 
   // First words: about 16 bits per distinct key, a power of two from 2^12 to 2^24 bits.
@@ -279,7 +280,9 @@ function buildDoubleArray(keys: readonly string[]): Trie {
       for (const { codes, pattern } of rests) {
         let shared = 0;
         while (shared < before.length && shared < codes.length && before[shared] === codes[shared]) shared++;
-        tails.push(shared, codes.length, ...codes, pattern & 0xffff, pattern >>> 16);
+        const entity = patterns[2 * pattern]!;
+        const flags = patterns[2 * pattern + 1]!;
+        tails.push(shared, codes.length, ...codes, pattern & 0xffff, pattern >>> 16, entity & 0xffff, entity >>> 16, flags & 0xffff, flags >>> 16);
         before = codes;
       }
       tails[at] = tails.length - at - 1;
@@ -354,8 +357,7 @@ function buildDoubleArray(keys: readonly string[]): Trie {
     da: out,
     alphabet,
     wordCodes,
-    order,
-    more,
+    patterns,
     tails: Uint16Array.from(tails),
     maxLength,
     firstWords,

@@ -242,9 +242,14 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: n
     if (depth > 0 && (!prevW || !wx)) {
       if (br < 0) {
         const t = da[2 * node]!;
-        if (da[2 * t + 1] === node && candidates(m, input, -da[2 * t]! - 1, depth, walkPats, scan)) bestEnd = rawOf[depth - 1]! + 1;
+        if (da[2 * t + 1] === node) {
+          const p = -da[2 * t]! - 1;
+          if (candidates(m, input, p, m.patterns[2 * p]!, m.patterns[2 * p + 1]!, depth, walkPats, scan)) bestEnd = rawOf[depth - 1]! + 1;
+        }
       } else if (bj === tails[br + 1]) {
-        if (candidates(m, input, tails[br + 2 + bj]! | (tails[br + 3 + bj]! << 16), depth, walkPats, scan)) bestEnd = rawOf[depth - 1]! + 1;
+        const at = br + 2 + bj;
+        const p = tails[at]! | (tails[at + 1]! << 16);
+        if (candidates(m, input, p, tails[at + 2]! | (tails[at + 3]! << 16), tails[at + 4]! | (tails[at + 5]! << 16), depth, walkPats, scan)) bestEnd = rawOf[depth - 1]! + 1;
       }
     }
     if (x < 0) break;
@@ -283,37 +288,40 @@ function bucketStep(tails: Uint16Array, r: number, j: number, x: number, end: nu
       if (y === x) return r;
       if (y > x) return -1;
     }
-    r += 4 + len;
+    r += 8 + len;
     if (r >= end || tails[r]! < j) return -1;
   }
 }
 
 /**
- * Takes the patterns of one key (from `first` on), found over the walk's first `depth` characters:
- * records context words, and when some alias or blocker is acceptable there, makes them the walk's
- * best candidate (replacing shorter ones from `walkPats` on). Returns whether it did.
+ * Takes the patterns of one key (from `first` on, whose entity and info the caller has read),
+ * found over the walk's first `depth` characters: records context words, and when some alias or
+ * blocker is acceptable there, makes them the walk's best candidate (replacing shorter ones from
+ * `walkPats` on). Returns whether it did.
  */
-function candidates(m: CompiledMatcher, input: string, first: number, depth: number, walkPats: number, scan: Scan): boolean {
+function candidates(m: CompiledMatcher, input: string, first: number, entity: number, info: number, depth: number, walkPats: number, scan: Scan): boolean {
   const start = scan.rawOf[0]!;
   const end = scan.rawOf[depth - 1]! + 1;
   const pats = scan.pats;
   const patterns = m.patterns;
   let found = false;
-  for (let p = first, info = MORE; info & MORE; p++) {
+  for (let p = first; ; ) {
+    if (acceptable(info, input, scan.rawOf, start, end)) {
+      if (info & CONTEXT) scan.contexts.push(entity, start);
+      else {
+        if (!found) {
+          scan.patsEnd = walkPats;
+          found = true;
+        }
+        pats[scan.patsEnd++] = entity;
+        pats[scan.patsEnd++] = info;
+      }
+    }
+    if (!(info & MORE)) return found;
+    p++;
+    entity = patterns[2 * p]!;
     info = patterns[2 * p + 1]!;
-    if (!acceptable(info, input, scan.rawOf, start, end)) continue;
-    if (info & CONTEXT) {
-      scan.contexts.push(patterns[2 * p]!, start);
-      continue;
-    }
-    if (!found) {
-      scan.patsEnd = walkPats;
-      found = true;
-    }
-    pats[scan.patsEnd++] = patterns[2 * p]!;
-    pats[scan.patsEnd++] = info;
   }
-  return found;
 }
 
 /**
