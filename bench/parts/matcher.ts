@@ -14,6 +14,8 @@ const CATALOG_SIZES = TINY ? [100, 1_000] : [100, 1_000, 10_000, 100_000];
 const TEXT_SIZES = TINY ? [10 * 1024] : [10 * 1024, 100 * 1024, 1024 * 1024];
 const ROUNDS = TINY ? 2 : 11;
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** V8 flags for the Chromium part (e.g. `--no-regexp-quick-check`, to see where its RegExp speed comes from). */
+const JS_FLAGS = process.env.BENCH_CHROMIUM_JS_FLAGS ?? '';
 const log = (line: string): void => console.log(line);
 
 definePart({
@@ -37,7 +39,8 @@ definePart({
       target: 'es2022',
       minify: true,
     });
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+    const args = ['--no-sandbox', ...(JS_FLAGS ? [`--js-flags=${JS_FLAGS}`] : [])];
+    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args });
     try {
       const page = await browser.newPage();
       await page.addScriptTag({ content: bundle.outputFiles[0]!.text });
@@ -50,7 +53,7 @@ definePart({
         for (const row of part) log(formatRow(row));
         rows.push(...part);
       }
-      return { chromium: browser.version(), rows };
+      return { chromium: browser.version(), jsFlags: JS_FLAGS, rows };
     } finally {
       await browser.close();
     }
