@@ -10,9 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FIREFOX, FIREFOX_BUILD, type FirefoxSession, haveBrowser, launchFirefox, ROOT } from '../../cli/browsers';
 import { serveDirectory, type StaticServer } from '../../cli/serve';
 import { encodeBundle } from '../../lib/corpus/bundle-file';
+import type { BundlePayload } from '../../lib/corpus/schema';
 import { openExtensionPage } from './firefox-support';
-import { countCorpusStores, defaultBundle, missingBrowser, readHighlights } from './support';
-import { cli, expectBuildEmbedsDefaultBundle, NEW_NAME, NEW_TEXT, publishTwoVersions, tamper, withNewEnvoy } from './sync-support';
+import { cardState, centreOf } from './page-support';
+import { countCorpusStores, missingBrowser, readHighlights } from './support';
+import { cli, embeddedBundle, NEW_NAME, NEW_TEXT, publishTwoVersions, tamper, withNewEnvoy } from './sync-support';
 
 /**
  * Sync in real Firefox ESR, as sync-chromium.test.ts proves it in Chromium: the options page's
@@ -70,12 +72,12 @@ describe.skipIf(skip)('sync in real Firefox ESR: publish, serve, Sync now, refus
   let pages: StaticServer;
   let session: FirefoxSession;
   let publicKey: string;
+  let v1: BundlePayload;
   const path = (...p: string[]): string => join(dir, ...p);
 
   beforeAll(async () => {
-    await expectBuildEmbedsDefaultBundle(join(FIREFOX_BUILD, 'background.js'));
     dir = await mkdtemp(join(tmpdir(), 'backstory-sync-e2e-'));
-    publicKey = await publishTwoVersions(dir);
+    ({ publicKey, v1 } = await publishTwoVersions(dir, await embeddedBundle(join(FIREFOX_BUILD, 'background.js'))));
     await mkdir(path('page'));
     await writeFile(path('page', 'index.html'), `<!doctype html><html><body><article><p>${NEW_TEXT}</p></article></body></html>`);
     site = await serveDirectory(path('site'));
@@ -105,13 +107,20 @@ describe.skipIf(skip)('sync in real Firefox ESR: publish, serve, Sync now, refus
     expect(await shown(page, SYNC_STATUS)).toMatch(/Updated to version 2 with a \d+ KB patch\./);
     const summary = await shown(page, '[data-testid=corpus-status]');
     expect(summary).toContain('Version 2');
-    expect(summary).toContain(`${defaultBundle().documents.length + 1} documents`);
+    expect(summary).toContain(`${v1.documents.length + 1} documents`);
     await page.close();
   });
 
-  it('marks the new entity on a page, and the popup shows version 2 and the last sync', async () => {
+  it('marks the new entity on a page, its card quotes the new passage, and the popup shows version 2 and the last sync', async () => {
     const marks = await marksWhen(session, `${pages.origin}/index.html`, (m) => (m['backstory-person'] ?? []).includes(NEW_NAME));
     expect(marks['backstory-person']).toContain(NEW_NAME);
+    const page = await session.browser.newPage();
+    await page.goto(`${pages.origin}/index.html`);
+    await expect.poll(() => page.evaluate(readHighlights), { timeout: 20_000 }).toHaveProperty('backstory-person');
+    const at = (await page.evaluate(centreOf, ['article', NEW_NAME]))!;
+    await page.mouse.move(at.x, at.y);
+    await expect.poll(() => page.evaluate(cardState), { timeout: 10_000 }).toMatchObject({ state: 'ready', entity: 'ottoline-vasquez-marr', passages: ['sync-envoy#0'] });
+    await page.close();
     const popup = await popupPage(session);
     expect(await shown(popup, '[data-testid=corpus-status]')).toContain('Version 2');
     expect(await shown(popup, '[data-testid=sync-status]')).toContain('Updated to version 2');
@@ -119,7 +128,7 @@ describe.skipIf(skip)('sync in real Firefox ESR: publish, serve, Sync now, refus
   });
 
   it('refuses a tampered version 3 with the reason shown, and the old corpus still answers', async () => {
-    await writeFile(path('v3.bsb'), await encodeBundle(withNewEnvoy(defaultBundle(), 3)));
+    await writeFile(path('v3.bsb'), await encodeBundle(withNewEnvoy(v1, 3)));
     await cli('publish', '--bundle', path('v3.bsb'), '--key', path('publisher.key'), '--out', path('site'), '--previous', path('site'));
     await tamper(path('site'), ['bundles/backstory-default-3.bsb', 'patches/backstory-default-2-to-3.json']);
     const page = await optionsPage(session);
@@ -197,7 +206,7 @@ describe.skipIf(skip)('sync in real Firefox ESR: a built-in source synced at sta
   let dir: string;
   let build: string;
   let pages: StaticServer;
-  const v1 = defaultBundle();
+  let v1: BundlePayload;
   const sessions: FirefoxSession[] = [];
   const path = (...p: string[]): string => join(dir, ...p);
   const launch = async (): Promise<FirefoxSession> => {
@@ -208,19 +217,26 @@ describe.skipIf(skip)('sync in real Firefox ESR: a built-in source synced at sta
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'backstory-sync-firefox-'));
-    expect(v1.corpus.version).toBe(1);
-    const publicKey = await publishTwoVersions(dir);
-    // A hijacked server serves version 2 with one byte of the bundle and of the patch changed.
-    await cp(path('site'), path('tampered'), { recursive: true });
-    await tamper(path('tampered'), ['bundles/backstory-default-2.bsb', 'patches/backstory-default-1-to-2.json']);
-
     // A newsroom's build: the source is baked in at build time, so the background syncs as it starts.
+    await cli('keygen', '--out', path('publisher.key'));
     build = path('build');
     await promisify(execFile)(join(ROOT, 'node_modules/.bin/wxt'), ['build', '-b', 'firefox'], {
       cwd: ROOT,
-      env: { ...process.env, BACKSTORY_OUT: build, WXT_BACKSTORY_SYNC_URL: MANIFEST_URL, WXT_BACKSTORY_SYNC_KEY: publicKey },
+      env: {
+        ...process.env,
+        BACKSTORY_OUT: build,
+        WXT_BACKSTORY_SYNC_URL: MANIFEST_URL,
+        WXT_BACKSTORY_SYNC_KEY: (await readFile(path('publisher.key.pub'), 'utf8')).trim(),
+      },
     });
-    expect(await readFile(join(build, 'firefox-mv2/background.js'), 'utf8')).toContain(MANIFEST_URL);
+    const background = join(build, 'firefox-mv2/background.js');
+    expect(await readFile(background, 'utf8')).toContain(MANIFEST_URL);
+    // Version 1 is the corpus this build embeds; version 2 adds a document.
+    ({ v1 } = await publishTwoVersions(dir, await embeddedBundle(background)));
+    expect(v1.corpus.version).toBe(1);
+    // A hijacked server serves version 2 with one byte of the bundle and of the patch changed.
+    await cp(path('site'), path('tampered'), { recursive: true });
+    await tamper(path('tampered'), ['bundles/backstory-default-2.bsb', 'patches/backstory-default-1-to-2.json']);
 
     await mkdir(path('page'));
     await writeFile(path('page', 'index.html'), `<!doctype html><html><body><article><p>${OLD_TEXT}</p><p>${NEW_TEXT}</p></article></body></html>`);
