@@ -32,6 +32,8 @@ export interface QueryTimes {
  * and records read.
  */
 export interface ReadProfile {
+  /** IndexedDB requests made (get, getAll, getAllKeys, count on any object store or index). */
+  requests: number;
   listsMs: number;
   recordsMs: number;
   lists: number;
@@ -79,6 +81,18 @@ export interface StoreBench {
   runQueries(queries: Query[], rounds: number): Promise<QueryTimes>;
 }
 
+/** IndexedDB requests made in this page so far. */
+let requests = 0;
+for (const proto of [IDBObjectStore.prototype, IDBIndex.prototype] as unknown as Record<string, (...a: unknown[]) => unknown>[]) {
+  for (const method of ['get', 'getAll', 'getAllKeys', 'count']) {
+    const original = proto[method]!;
+    proto[method] = function (this: unknown, ...a: unknown[]) {
+      requests++;
+      return original.apply(this, a);
+    };
+  }
+}
+
 let bundle: BundlePayload | undefined;
 let store: CorpusStore | undefined;
 
@@ -115,14 +129,16 @@ async function runQueries(queries: Query[], rounds: number): Promise<QueryTimes>
   let t0 = performance.now();
   await run(queries[0]!, memory);
   const memoryFirstQueryMs = performance.now() - t0;
-  const zero = (): ReadProfile => ({ listsMs: 0, recordsMs: 0, lists: 0, entries: 0, records: 0 });
+  const zero = (): ReadProfile => ({ requests: 0, listsMs: 0, recordsMs: 0, lists: 0, entries: 0, records: 0 });
   const profile = { mention: zero(), page: zero() };
   const times: QueryTimes = { mention: { store: [], memory: [] }, page: { store: [], memory: [] }, memoryFirstQueryMs, disagreements: 0, profile };
   for (let round = 0; round < rounds; round++) {
     for (const q of queries) {
       // Interleaved, store then memory, so that a noisy moment slows both alike.
       t0 = performance.now();
+      const before = requests;
       const a = await run(q, profiled(store.rankingIndex(), profile[q.kind]));
+      profile[q.kind].requests += requests - before;
       const tStore = performance.now() - t0;
       t0 = performance.now();
       const b = await run(q, memory);
@@ -134,7 +150,7 @@ async function runQueries(queries: Query[], rounds: number): Promise<QueryTimes>
   }
   for (const kind of ['mention', 'page'] as const) {
     const n = times[kind].store.length || 1;
-    for (const k of ['listsMs', 'recordsMs', 'lists', 'entries', 'records'] as const) profile[kind][k] /= n;
+    for (const k of ['requests', 'listsMs', 'recordsMs', 'lists', 'entries', 'records'] as const) profile[kind][k] /= n;
   }
   return times;
 }

@@ -43,7 +43,7 @@ function report(label: string, times: QueryTimes, targetMs: number): unknown {
     );
     const p = times.profile[kind];
     log(
-      `${label} |   per query (means) the store index read ${fmt(p.lists, 1)} posting lists (${fmt(p.entries / 1000, 1)}k entries) in ${fmt(p.listsMs, 2)} ms and ${fmt(p.records, 1)} records in ${fmt(p.recordsMs, 2)} ms; whole query ${fmt(s.reduce((a, b) => a + b, 0) / (s.length || 1), 2)} ms`,
+      `${label} |   per query (means) the store index made ${fmt(p.requests, 1)} IndexedDB requests: asked for ${fmt(p.lists, 1)} posting lists (${fmt(p.entries / 1000, 1)}k entries) in ${fmt(p.listsMs, 2)} ms and ${fmt(p.records, 1)} records in ${fmt(p.recordsMs, 2)} ms; whole query ${fmt(s.reduce((a, b) => a + b, 0) / (s.length || 1), 2)} ms`,
     );
     rows[kind] = { ...row, profile: p };
   }

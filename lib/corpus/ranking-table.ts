@@ -66,6 +66,61 @@ export function packPostings(passages: Uint32Array, counts: ArrayLike<number>, n
   return { passages: new Uint32Array(0), counts: dense, size: passages.length, dense: true };
 }
 
+/** Lists of at most this many passages are kept together in one `SmallLists` (about 5 bytes an entry)… */
+export const SMALL_LIST_MAX = 64;
+/** …up to this many entries in all, shortest lists first. */
+export const SMALL_LISTS_MAX_ENTRIES = 1_000_000;
+
+/**
+ * Many short posting lists in one: `terms[i]`'s passages are `passages[starts[i]…starts[i+1]]`,
+ * with their counts at the same positions. A query finds most of its (rare, telling) terms here.
+ */
+export interface SmallLists {
+  terms: string[];
+  starts: Uint32Array;
+  passages: Uint32Array;
+  counts: Postings['counts'];
+}
+
+/** Packs `lists` (term → list) into one `SmallLists`. */
+export function packSmallLists(lists: ReadonlyMap<string, Postings>): SmallLists {
+  const terms = [...lists.keys()];
+  const starts = new Uint32Array(terms.length + 1);
+  terms.forEach((t, i) => (starts[i + 1] = starts[i]! + lists.get(t)!.size));
+  const passages = new Uint32Array(starts[terms.length]!);
+  const counts = new Uint32Array(passages.length);
+  terms.forEach((t, i) => {
+    const list = sparse(lists.get(t)!);
+    passages.set(list.passages, starts[i]);
+    counts.set(list.counts, starts[i]);
+  });
+  return { terms, starts, passages, counts: packCounts(counts) };
+}
+
+/** The lists of a `SmallLists`, by term (views on its arrays). */
+export function unpackSmallLists(small: SmallLists | undefined): Map<string, Postings> {
+  const out = new Map<string, Postings>();
+  small?.terms.forEach((t, i) => {
+    const from = small.starts[i]!;
+    const to = small.starts[i + 1]!;
+    out.set(t, { passages: small.passages.subarray(from, to), counts: small.counts.subarray(from, to), size: to - from });
+  });
+  return out;
+}
+
+/** Which of `lists` go into the `SmallLists`: the shortest (at most SMALL_LIST_MAX passages), up to SMALL_LISTS_MAX_ENTRIES entries in all. */
+export function smallListTerms(lists: ReadonlyMap<string, Postings>): Set<string> {
+  const short = [...lists].filter(([, l]) => l.size <= SMALL_LIST_MAX).sort(([a, x], [b, y]) => x.size - y.size || (a < b ? -1 : 1));
+  const out = new Set<string>();
+  let entries = 0;
+  for (const [t, l] of short) {
+    if (entries + l.size > SMALL_LISTS_MAX_ENTRIES) break;
+    entries += l.size;
+    out.add(t);
+  }
+  return out;
+}
+
 /** The table of `passages` (numbered in the order given) and `documents`, plus the documents only passages name. */
 export function tableFrom(passages: readonly Pick<Passage, 'id' | 'documentId' | 'index' | 'length'>[], documents: readonly Pick<CorpusDocument, 'id' | 'published'>[]): PassageTable {
   const documentIds = documents.map((d) => d.id);

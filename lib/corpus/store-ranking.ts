@@ -1,6 +1,6 @@
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import type { RankingIndex } from './rank';
-import { NO_POSTINGS, type PassageTable, type Postings } from './ranking-table';
+import { NO_POSTINGS, type PassageTable, type Postings, unpackSmallLists } from './ranking-table';
 import type { CorpusDB, MetaRecord } from './store';
 
 /**
@@ -28,6 +28,8 @@ export interface RankingCache {
   version?: string;
   table?: Promise<PassageTable>;
   documentFrequency?: Promise<Readonly<Record<string, number>>>;
+  /** The short posting lists, kept together in one record. */
+  small?: Promise<Map<string, Postings>>;
   /** Posting lists by 't:term' / 'e:entity', least recently used first. */
   lists: Map<string, Postings>;
   bytes: number;
@@ -58,7 +60,7 @@ export function createStoreRankingIndex(db: IDBPDatabase<CorpusDB>, cache: Ranki
     if (!meta) throw new Error('No corpus has been imported yet.');
     const key = `${meta.generation}/${meta.info.corpus.id}/${meta.info.corpus.version}/${meta.info.corpus.created}`;
     if ((pinned ??= key) !== key) throw new CorpusChangedError();
-    if (cache.version !== key) Object.assign(cache, createRankingCache(), { version: key, table: undefined, documentFrequency: undefined });
+    if (cache.version !== key) Object.assign(cache, createRankingCache(), { version: key, table: undefined, documentFrequency: undefined, small: undefined });
     open = { tx, g: meta.generation, meta };
     return open;
   };
@@ -80,7 +82,7 @@ export function createStoreRankingIndex(db: IDBPDatabase<CorpusDB>, cache: Ranki
   };
 
   /** Reads once per version what `load` reads, keeping the promise in the cache (dropped if it fails). */
-  const once = <T>(slot: 'table' | 'documentFrequency', load: (tx: ReadTx, g: number) => Promise<T>): Promise<T> =>
+  const once = <T>(slot: 'table' | 'documentFrequency' | 'small', load: (tx: ReadTx, g: number) => Promise<T>): Promise<T> =>
     read(async (tx, g) => {
       const slots = cache as { [K in typeof slot]?: Promise<T> };
       // An index pinned to an older version neither uses nor fills the cache of a newer one.
@@ -142,16 +144,24 @@ export function createStoreRankingIndex(db: IDBPDatabase<CorpusDB>, cache: Ranki
     table: () =>
       once('table', async (tx, g) => {
         const r = await tx.objectStore('facts').get([g, 'table']);
-        if (!r) throw new Error('The stored corpus has no passage table.');
+        if (r?.k !== 'table') throw new Error('The stored corpus has no passage table.');
         return r;
       }),
     async postings(terms) {
-      const found = await lists('t:', terms, async (tx, g, t) => {
+      // Most of a query's terms (the rare, telling ones) are in the small lists, read once per version.
+      const small = await once('small', async (tx, g) => {
+        const r = await tx.objectStore('facts').get([g, 'small']);
+        return unpackSmallLists(r?.k === 'small' ? r : undefined);
+      });
+      const found = await lists('t:', terms.filter((t) => !small.has(t)), async (tx, g, t) => {
         const r = await tx.objectStore('postings').get([g, t]);
         return r?.list;
       });
       const out = new Map<string, Postings>();
-      for (const [t, list] of found) if (list?.size) out.set(t, list);
+      for (const t of terms) {
+        const list = small.get(t) ?? found.get(t);
+        if (list?.size) out.set(t, list);
+      }
       return out;
     },
     async entityPassages(entityIds) {

@@ -1,6 +1,6 @@
 import { type DBSchema, type IDBPDatabase, type IDBPTransaction, openDB, type StoreNames } from 'idb';
 import type { RankingIndex } from './rank';
-import { buildEntityPostings, buildPostings, forEachPassage, NO_POSTINGS, type PassageTable, type Postings, sortedPostings, tableFrom, termCounts } from './ranking-table';
+import { buildEntityPostings, buildPostings, forEachPassage, NO_POSTINGS, type PassageTable, packSmallLists, type Postings, type SmallLists, SMALL_LIST_MAX, smallListTerms, sortedPostings, tableFrom, termCounts, unpackSmallLists } from './ranking-table';
 import { type CorpusInfo, type CorpusReader, infoOf, rankPassageHits } from './reader';
 import type { BundlePayload, CorpusDocument, Entity, Passage, PassageMention } from './schema';
 import { createRankingCache, createStoreRankingIndex } from './store-ranking';
@@ -74,8 +74,8 @@ export interface EntityPostingsRecord {
   list: Postings;
 }
 
-/** @internal The passage table, one record per generation. */
-export type TableRecord = PassageTable & { g: number; k: 'table' };
+/** @internal The passage table, and the short posting lists kept together, one record each per generation. */
+export type TableRecord = (PassageTable & { g: number; k: 'table' }) | (SmallLists & { g: number; k: 'small' });
 
 /** @internal The IndexedDB layout of the corpus. */
 export interface CorpusDB extends DBSchema {
@@ -232,8 +232,8 @@ async function updateRankingIndex(
   before: readonly (Passage | undefined)[],
   work: Promise<unknown>[],
 ): Promise<void> {
-  const old = await tx.objectStore('facts').get([g, 'table']);
-  if (!old) throw new Error('The stored corpus has no passage table, so the changes were not applied.');
+  const [old, oldSmall] = await Promise.all([tx.objectStore('facts').get([g, 'table']), tx.objectStore('facts').get([g, 'small'])]);
+  if (old?.k !== 'table') throw new Error('The stored corpus has no passage table, so the changes were not applied.');
   const table: PassageTable = { ...old, ids: [...old.ids], published: [...old.published], documentIds: [...old.documentIds] };
   const passageOrdinal = new Map(table.ids.map((id, o) => [id, o]));
   passageOrdinal.delete('');
@@ -274,15 +274,23 @@ async function updateRankingIndex(
   for (const { o, p } of added) for (const [t, n] of termCounts(p.text)) (fresh.get(t) ?? fresh.set(t, []).get(t)!).push([o, n]);
   const terms = new Set(fresh.keys());
   for (const p of before) if (p) for (const t of termCounts(p.text).keys()) terms.add(t);
-  const lists = await Promise.all([...terms].map((t) => tx.objectStore('postings').get([g, t])));
-  [...terms].forEach((t, i) => {
+  // A term's list is in the small lists or a record of its own; a changed short list joins the small lists.
+  const small = unpackSmallLists(oldSmall?.k === 'small' ? oldSmall : undefined);
+  const own = [...terms].filter((t) => !small.has(t));
+  const lists = new Map(own.map((t, i) => [t, i]));
+  const records = await Promise.all(own.map((t) => tx.objectStore('postings').get([g, t])));
+  for (const t of terms) {
     const counts = new Map<number, number>();
-    const r = lists[i];
-    if (r) forEachPassage(r.list, (o, n) => touched.has(o) || counts.set(o, n));
+    const before = small.get(t) ?? records[lists.get(t)!]?.list;
+    if (before) forEachPassage(before, (o, n) => touched.has(o) || counts.set(o, n));
     for (const [o, n] of fresh.get(t) ?? []) counts.set(o, n);
     const list = sortedPostings(counts, table.ids.length);
-    work.push(list.size ? tx.objectStore('postings').put({ g, t, list }) : tx.objectStore('postings').delete([g, t]));
-  });
+    small.delete(t);
+    if (list.size && list.size <= SMALL_LIST_MAX) small.set(t, list);
+    if (list.size && !small.has(t)) work.push(tx.objectStore('postings').put({ g, t, list }));
+    else if (lists.has(t)) work.push(tx.objectStore('postings').delete([g, t]));
+  }
+  work.push(tx.objectStore('facts').put({ ...packSmallLists(small), g, k: 'small' }));
 
   // Entity lists: counted again from the mentions store, as the queued changes leave it.
   const entities = new Set([...changes.mentions.remove.map(([e]) => e), ...changes.mentions.put.map((m) => m.entityId)]);
@@ -334,10 +342,13 @@ function storeOver(db: IDBPDatabase<CorpusDB>): CorpusStore {
       const table = tableFrom(b.passages, b.documents);
       const ordinal = new Map(b.passages.map((p, o) => [p.id, o]));
       const packed: (PostingsRecord | EntityPostingsRecord | TableRecord)[] = [];
-      for (const [t, list] of buildPostings(b.passages)) packed.push({ g, t, list });
+      const postings = buildPostings(b.passages);
+      const small = smallListTerms(postings);
+      for (const [t, list] of postings) if (!small.has(t)) packed.push({ g, t, list });
+      packed.push({ ...packSmallLists(new Map([...small].map((t) => [t, postings.get(t)!]))), g, k: 'small' });
       for (const [e, list] of buildEntityPostings(b.mentions, (id) => ordinal.get(id))) packed.push({ g, e, list });
       packed.push({ ...table, g, k: 'table' });
-      const entries = (r: (typeof packed)[number]): number => ('k' in r ? r.ids.length : r.list.counts.length);
+      const entries = (r: (typeof packed)[number]): number => ('list' in r ? r.list.counts.length : r.k === 'table' ? r.ids.length : r.passages.length);
       for (let i = 0; i < packed.length; ) {
         const from = i;
         for (let n = 0; i < packed.length && i - from < chunk && n < chunk * 256; i++) n += entries(packed[i]!);

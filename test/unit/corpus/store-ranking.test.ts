@@ -142,7 +142,8 @@ describe('the store ranking index', { timeout: 60_000 }, () => {
   });
 
   it('keeps postings right through a patch: changed, removed and added passages', async () => {
-    const v1 = generateCorpus({ documents: 12, passagesPerDocument: 4, entities: 10, vocabulary: 150, wordsPerPassage: 30, seed: 7 });
+    // 120 passages: common words have lists of their own, rare ones are in the small lists.
+    const v1 = generateCorpus({ documents: 30, passagesPerDocument: 4, entities: 10, vocabulary: 150, wordsPerPassage: 30, seed: 7 });
     const store = await storeWith(v1);
     // v2: one passage rewritten in words v1 never used, one document gone, one new, one passage moved.
     const gone = v1.documents[3]!.id;
@@ -185,16 +186,20 @@ describe('the store ranking index', { timeout: 60_000 }, () => {
   });
 
   it('deletes the postings and facts of earlier and unfinished generations', async () => {
-    const a = generateCorpus({ documents: 5, passagesPerDocument: 3, entities: 4, vocabulary: 60, seed: 1 });
-    const b = generateCorpus({ documents: 4, passagesPerDocument: 2, entities: 4, vocabulary: 60, seed: 2 });
+    // Both have common words (lists of their own) and rare ones (in the small lists).
+    const a = generateCorpus({ documents: 30, passagesPerDocument: 5, entities: 4, vocabulary: 60, seed: 1 });
+    const b = generateCorpus({ documents: 20, passagesPerDocument: 5, entities: 4, vocabulary: 60, seed: 2 });
+    let staged = 0;
+    await (await storeWith(a, 'count-steps')).importBundle(a, { chunkSize: 50, onStep: (s) => void (s === 'staged-chunk' && staged++) });
     const store = await storeWith(a, 'strays');
     await store.importBundle(b, { chunkSize: 50 });
     let steps = 0;
+    // Everything of a staged, then a crash before the flip.
     await expect(
       store.importBundle(a, {
         chunkSize: 50,
         onStep: (s) => {
-          if (s === 'staged-chunk' && ++steps === 6) throw new Error('crash');
+          if (s === 'staged-chunk' && ++steps === staged) throw new Error('crash');
         },
       }),
     ).rejects.toThrow('crash');
@@ -205,7 +210,7 @@ describe('the store ranking index', { timeout: 60_000 }, () => {
       db.close();
       return out;
     };
-    expect(await generationsIn('strays', 'postings')).toEqual(new Set([2, 3])); // the crash left some behind
+    for (const s of ['postings', 'entityPostings', 'facts']) expect(await generationsIn('strays', s)).toEqual(new Set([2, 3])); // the crash left them behind
     const reopened = await openCorpusStore('strays');
     keep(reopened);
     const raw = await openDB('strays');
