@@ -44,6 +44,7 @@ describe.skipIf(skip)('the popup for a news page, in real Firefox ESR', () => {
     const entities = await popup.$$eval('[data-testid=entities] li', (lis) => lis.map((li) => li.getAttribute('data-entity')));
     expect(entities).toEqual(expect.arrayContaining(['mohammed-shia-al-sudani', 'haider-al-abadi', 'qassem-soleimani', 'popular-mobilization-forces']));
     expect(await popup.$eval('[data-testid=entities] [data-entity=qassem-soleimani] .count', (e) => (e as HTMLElement).innerText)).toBe('2');
+    expect(await popup.$eval('[data-testid=entities] [data-entity=qassem-soleimani] .name', (e) => (e as HTMLElement).innerText)).toBe('Qassem Soleimani');
   });
 
   it('searches the corpus as you type', async () => {
