@@ -189,8 +189,11 @@ function buildDoubleArray(keys: readonly string[], info: (pattern: number) => [n
   const more = new Uint8Array(keys.length);
   unique.forEach((k, u) => {
     firstPattern[u] = order.length;
-    for (const p of byKey.get(k)!) order.push(p);
-    more.fill(1, firstPattern[u], order.length - 1);
+    const list = byKey.get(k)!;
+    for (let j = 0; j < list.length; j++) {
+      if (j > 0) more[order.length - 1] = 1; // (a typed array's fill() per key costs more than the whole loop)
+      order.push(list[j]!);
+    }
   });
   const patterns = new Int32Array(2 * order.length);
   order.forEach((p, i) => {
