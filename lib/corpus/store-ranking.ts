@@ -1,15 +1,17 @@
 import type { IDBPDatabase, IDBPTransaction } from 'idb';
 import type { RankingIndex } from './rank';
+import type { CorpusDocument } from './schema';
 import { NO_POSTINGS, type PassageTable, type Postings, unpackSmallLists } from './ranking-table';
 import type { CorpusDB, MetaRecord } from './store';
 
 /**
  * The ranking index over the IndexedDB store. A query reads only what it needs, in one
- * transaction with its requests issued together: one packed record per query term (its postings)
- * and per entity (its passage list), then the passages and documents it returns. The passage table
- * and the term frequencies are read once per corpus version and held here (Chromium charges about a
- * tenth of a millisecond per request, and a cursor over thousands of rows far more), and so are
- * the posting lists read last, up to a fixed number of bytes.
+ * transaction with its requests issued together: one packed record per query term that is not in
+ * the small lists and per entity, then the passages and documents it returns. Read once per corpus
+ * version and held here: the passage table, the term frequencies and the small lists (Chromium
+ * charges about a tenth of a millisecond per request under no load, several under load, and a
+ * cursor over thousands of rows far more); held while there is room: the posting lists and
+ * documents read last (POSTINGS_CACHE_BYTES, DOCUMENT_CACHE_SIZE).
  */
 
 /** Thrown when the stored corpus changes between two reads of one query; the query can simply be run again. */
@@ -22,6 +24,8 @@ export class CorpusChangedError extends Error {
 
 /** Bytes of posting lists kept in memory between queries (the most recently read ones). */
 export const POSTINGS_CACHE_BYTES = 8 * 2 ** 20;
+/** Documents (metadata, a few hundred bytes each) kept in memory between queries. */
+export const DOCUMENT_CACHE_SIZE = 2_000;
 
 /** What the indexes of one open store share, for the corpus version last read. */
 export interface RankingCache {
@@ -33,11 +37,13 @@ export interface RankingCache {
   /** Posting lists by 't:term' / 'e:entity', least recently used first. */
   lists: Map<string, Postings>;
   bytes: number;
+  /** Documents read last (results come back to the same documents), least recently used first. */
+  documents: Map<string, CorpusDocument>;
 }
 
 /** An empty cache, one per open store. */
 export function createRankingCache(): RankingCache {
-  return { lists: new Map(), bytes: 0 };
+  return { lists: new Map(), bytes: 0, documents: new Map() };
 }
 
 const READ_STORES = ['meta', 'stats', 'postings', 'entityPostings', 'passages', 'documents', 'facts'] as const;
@@ -178,8 +184,20 @@ export function createStoreRankingIndex(db: IDBPDatabase<CorpusDB>, cache: Ranki
       }),
     documents: (ids) =>
       read(async (tx, g) => {
-        const rows = await Promise.all(ids.map((id) => tx.objectStore('documents').get([g, id])));
-        return rows.flatMap((r) => (r ? [r.v] : []));
+        const mine = cache.version === pinned;
+        const rows = await Promise.all(ids.map(async (id) => (mine && cache.documents.get(id)) || (await tx.objectStore('documents').get([g, id]))?.v));
+        if (cache.version === pinned) {
+          for (const d of rows) {
+            if (!d) continue;
+            cache.documents.delete(d.id); // most recently used last
+            cache.documents.set(d.id, d);
+          }
+          for (const id of cache.documents.keys()) {
+            if (cache.documents.size <= DOCUMENT_CACHE_SIZE) break;
+            cache.documents.delete(id);
+          }
+        }
+        return rows.flatMap((d) => (d ? [d] : []));
       }),
   };
 }
