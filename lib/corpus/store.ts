@@ -17,12 +17,12 @@ import { createRankingCache, createStoreRankingIndex } from './store-ranking';
  * unfinished generation, which nothing reads and the next open or import deletes.
  *
  * Beside the records the store keeps what ranking reads (see store-ranking.ts and
- * ranking-table.ts), packed so that a query reads one record per term and entity: `facts` (the
- * passage table: passages and documents numbered, each passage's document, position and length,
- * each document's date), `postings` (per term, the ordinals of the passages it occurs in and how
- * often, as typed arrays, derived from passage text with `tokenize`), `entityPostings` (per entity,
- * the passages that mention it and how often) and, in `meta`, the passage count and mean passage
- * length. They are staged with the records, kept right by `applyChanges`, and deleted with stray
+ * ranking-table.ts), packed so that a query reads at most one record per term and entity: `facts`
+ * (the passage table: passages and documents numbered, each passage's document, position and
+ * length, each document's date; and the small lists: every short posting list in one record),
+ * `postings` (per other term, the ordinals of the passages it occurs in and how often, as typed
+ * arrays, derived from passage text with `tokenize`), `entityPostings` (per entity, the passages
+ * that mention it and how often) and, in `meta`, the passage count and mean passage length. They are staged with the records, kept right by `applyChanges`, and deleted with stray
  * generations.
  */
 
