@@ -136,6 +136,33 @@ describe('findMentions with hand-made catalogs', () => {
   });
 });
 
+describe('findMentions where a few names share a start (kept as one bucket of the trie)', () => {
+  // Fewer than 9 keys go on from "Ali ": their rests are one bucket, in code order, some starting others.
+  const find = handMade([
+    { id: 'ali-hassan', aliases: [{ text: 'Ali Hassan' }, { text: 'Ali Hassan al-Sudani' }] },
+    { id: 'ali-hassan-jr', aliases: [{ text: 'Ali Hassan al-Sudani Jr' }] },
+    { id: 'ali-hadi', aliases: [{ text: 'Ali Hadi' }, { text: 'Ali Hadi Amiri', weak: true }], context: ['Badr'] },
+    { id: 'ali-h', aliases: [{ text: 'Ali H.' }] },
+    { id: 'ali-hadi-also', aliases: [{ text: 'Ali Hadi Amiri' }] },
+  ]);
+
+  it.each<[string, [string, string][]]>([
+    ['Ali Hassan al-Sudani Jr spoke', [['Ali Hassan al-Sudani Jr', 'ali-hassan-jr']]],
+    ['Ali Hassan al-Sudani spoke', [['Ali Hassan al-Sudani', 'ali-hassan']]],
+    ['Ali Hassan al-Sudanis', [['Ali Hassan', 'ali-hassan']]],
+    ['Ali Hassan al spoke', [['Ali Hassan', 'ali-hassan']]],
+    ['Ali Hass spoke', []],
+    ['Ali Hadi Amiri spoke', [['Ali Hadi Amiri', 'ali-hadi-also']]],
+    ['Ali Hadi Amir spoke', [['Ali Hadi', 'ali-hadi']]],
+    ['Ali H. spoke', [['Ali H.', 'ali-h']]],
+    ['Ali Haa', []],
+    ['ALI HASSAN AL-SUDANI JR', [['ALI HASSAN AL-SUDANI JR', 'ali-hassan-jr']]],
+    ['Ali  Hassan\nal‑Sudani’s', [['Ali  Hassan\nal‑Sudani', 'ali-hassan']]],
+  ])('%j', (text, expected) => {
+    expect(find(text)).toEqual(expected);
+  });
+});
+
 describe('findMentions: offsets slice back to the inserted alias', () => {
   /** Filler words that no seed alias or context word starts, continues or ends. */
   const FILLER = ['lorem', 'ipsum', 'dolor', 'sit', 'amet', 'consectetur', 'adipiscing', 'elit', 'tempor', 'incididunt'];
