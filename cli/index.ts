@@ -48,16 +48,37 @@ function opt(flags: Flags, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** The creation time a bundle file names, or undefined where the text is no readable bundle. */
+function createdOf(file: string): Date | undefined {
+  try {
+    return new Date(parsePayload(file.slice(file.indexOf('\n') + 1)).corpus.created);
+  } catch {
+    return undefined;
+  }
+}
+
 async function build(flags: Flags): Promise<void> {
   const dir = opt(flags, 'assets') ?? DEFAULT_ASSETS;
   const sources = await readCorpusSources(dir);
   const versionFlag = opt(flags, 'content-version');
   const version = versionFlag ? Number(versionFlag) : (sources.corpus.version ?? 1);
   if (!Number.isInteger(version) || version < 1) throw new Error(`--content-version must be a whole number from 1, not "${versionFlag}".`);
-  let file = await encodeBundle(buildPayload(sources, version, new Date()));
   const key = opt(flags, 'key');
-  if (key) file = await signBundle(file, await readSecretKey(key));
+  const secret = key ? await readSecretKey(key) : undefined;
   const out = opt(flags, 'out') ?? 'backstory.bsb';
+  const make = async (created: Date): Promise<string> => {
+    const unsigned = await encodeBundle(buildPayload(sources, version, created));
+    return secret ? signBundle(unsigned, secret) : unsigned;
+  };
+  // Rebuilding unchanged content gives the same bytes (signatures are deterministic): the file keeps
+  // its creation time, and is not rewritten, so a build and what was published from it agree.
+  const earlier = await readFile(out, 'utf8').catch(() => undefined);
+  const earlierCreated = earlier === undefined ? undefined : createdOf(earlier);
+  if (earlier !== undefined && earlierCreated && (await make(earlierCreated)) === earlier) {
+    console.error(`${out} is up to date (same content, created ${earlierCreated.toISOString()})`);
+    return;
+  }
+  const file = await make(new Date());
   await mkdir(dirname(out), { recursive: true });
   await writeFile(out, file);
   const p = parsePayload(file.slice(file.indexOf('\n') + 1));

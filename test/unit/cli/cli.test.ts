@@ -70,6 +70,22 @@ describe('keygen and build', () => {
     expect((await header('signed.bsb')).publicKey).toBe((await readFile(path('a.key.pub'), 'utf8')).trim());
     expect((await header('unsigned.bsb')).publicKey).toBeNull();
   });
+
+  it('rebuilds unchanged content to the same bytes, and changed content with a new creation time', async () => {
+    const created = (t: string) => (JSON.parse(t.slice(t.indexOf('\n') + 1)) as { corpus: { created: string } }).corpus.created;
+    await cp(path('signed.bsb'), path('again.bsb'));
+    const before = await readFile(path('signed.bsb'), 'utf8');
+    const same = await cli('build', '--key', path('a.key'), '--out', path('again.bsb'));
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).toContain('up to date');
+    expect(await readFile(path('again.bsb'), 'utf8')).toBe(before);
+    // Another key signs other bytes: the content is not the same file, so it is built anew.
+    const other = await cli('build', '--key', path('b.key'), '--out', path('again.bsb'));
+    expect(other.code, other.stderr).toBe(0);
+    const rebuilt = await readFile(path('again.bsb'), 'utf8');
+    expect(rebuilt).not.toBe(before);
+    expect(Date.parse(created(rebuilt))).toBeGreaterThan(Date.parse(created(before)));
+  });
 });
 
 describe.concurrent('verify', () => {
