@@ -31,14 +31,6 @@ export interface MarkPainter {
   paint(block: TextBlock, marks: readonly MarkSpan[]): PaintedBlock;
   /** Removes what `paint` drew. */
   erase(painted: PaintedBlock): void;
-  /**
-   * Holds new highlights out of the registry until `show()`: the browser re-validates every range of
-   * a registered highlight on each frame it changes, so adding thousands of ranges a slice at a time
-   * to registered highlights costs time in the square of their number. The wrap painter ignores it.
-   */
-  hold(): void;
-  /** Registers the held highlights (one validation for all of them). */
-  show(): void;
   /** Removes every mark this painter drew and anything it registered. */
   destroy(): void;
 }
@@ -59,28 +51,17 @@ function highlightPainter(doc: Document): MarkPainter {
   const w = doc.defaultView as Window & { CSS: { highlights: HighlightRegistry }; Highlight: typeof Highlight };
   const registry = w.CSS.highlights;
   const mine = new Map<EntityType, Highlight>();
-  let held = false;
   const highlightOf = (type: EntityType): Highlight => {
     let h = mine.get(type);
     if (!h) {
       h = new w.Highlight();
       mine.set(type, h);
-      if (!held) registry.set(highlightName(type), h);
+      registry.set(highlightName(type), h);
     }
     return h;
   };
   return {
     kind: 'highlights',
-    hold() {
-      if (held) return;
-      held = true;
-      for (const [type, h] of mine) if (registry.get(highlightName(type)) === h) registry.delete(highlightName(type));
-    },
-    show() {
-      if (!held) return;
-      held = false;
-      for (const [type, h] of mine) registry.set(highlightName(type), h);
-    },
     paint(block, marks) {
       const ranges = marks.map((m) => {
         const r = rangeInBlock(block, m.start, m.end, doc);
@@ -111,8 +92,6 @@ function wrapPainter(doc: Document): MarkPainter {
   };
   return {
     kind: 'wrap',
-    hold() {},
-    show() {},
     paint(block, marks) {
       const wrappers: Element[][] = marks.map(() => []);
       // Last mark first: splitting a text node leaves the offsets before the split as they were.

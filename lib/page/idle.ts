@@ -25,8 +25,11 @@ export interface SliceStats {
 
 /** A queue of sliced work run in idle callbacks. */
 export interface IdleQueue {
-  /** Adds work (named by `label` in the stats); it runs after the work already queued. */
-  push(work: SliceWork, label?: string): void;
+  /**
+   * Adds work (named by `label` in the stats); it runs after the work already queued, or with
+   * `first`, before it (the work under way resumes after).
+   */
+  push(work: SliceWork, label?: string, first?: boolean): void;
   /** Resolves when the queue is empty. */
   drained(): Promise<void>;
   readonly stats: SliceStats;
@@ -65,16 +68,19 @@ export function createIdleQueue(win: Window, options: { maxSliceMs?: number; min
     try {
       while (queue.length && !timeUp()) {
         let more = false;
+        const work = queue[0]!;
         label = labels[0];
         try {
-          more = queue[0]!(timeUp);
+          more = work(timeUp);
         } catch (e) {
           // A failing piece of work is dropped, never retried, and never thrown into the page.
           stats.lastError = e instanceof Error ? e.message : String(e);
         }
         if (!more) {
-          queue.shift();
-          labels.shift();
+          // Work it queued first now stands before it.
+          const k = queue.indexOf(work);
+          queue.splice(k, 1);
+          labels.splice(k, 1);
         }
       }
     } finally {
@@ -99,10 +105,15 @@ export function createIdleQueue(win: Window, options: { maxSliceMs?: number; min
   };
 
   return {
-    push(work, label) {
+    push(work, label, first = false) {
       if (destroyed) return;
-      queue.push(work);
-      labels.push(label);
+      if (first) {
+        queue.unshift(work);
+        labels.unshift(label);
+      } else {
+        queue.push(work);
+        labels.push(label);
+      }
       schedule();
     },
     drained: () => (queue.length === 0 && !scheduled ? Promise.resolve() : new Promise<void>((ok) => waiters.push(ok))),

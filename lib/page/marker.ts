@@ -2,7 +2,8 @@ import type { EntityType } from '../corpus/schema';
 import { createMarkPainter, type MarkPainter, type PaintedBlock } from './highlights';
 import { caretAt, rectsContain } from './hit-test';
 import { createIdleQueue, type SliceStats } from './idle';
-import { blockElementOf, createBlockCollector, hiddenTest, insideSkipped, isInline, MARK_TAG, offsetInBlock, type TextBlock } from './text-blocks';
+import { createNearViewport } from './near-viewport';
+import { blockElementOf, createBlockCollector, hiddenTest, insideSkipped, isInline, MARK_TAG, nodeAt, offsetInBlock, rangeInBlock, type TextBlock } from './text-blocks';
 
 /** A mention in a block, as the matcher (in the background) reports it. */
 export interface FoundMention {
@@ -35,7 +36,12 @@ export interface MentionHit {
 export interface MarkerStats extends SliceStats {
   painter: 'highlights' | 'wrap';
   blocks: number;
+  /** Marks shown (the chosen mentions of every block); with many, only those near the viewport are drawn. */
   marks: number;
+  /** Marks drawn now (ranges in the page's highlights, or wrapped). */
+  drawn: number;
+  /** True once the page has more marks than are kept drawn: only those near the viewport are. */
+  windowed: boolean;
   /** Calls to the matcher so far. */
   finds: number;
   /** Whole-page rescans after a flood of changes. */
@@ -79,6 +85,12 @@ export interface PageMarker {
 const BATCH_CHARS = 256 * 1024;
 /** Changed nodes queued before the marker gives up on them one by one and rescans the page. */
 const MAX_PENDING = 1000;
+/**
+ * Marks drawn at once before only those near the viewport are: Chromium re-validates every range of
+ * every registered highlight in each frame that changes one (measured: ~6 µs a range, 65–95 ms for
+ * 12,000), so a page with more keeps only the marks within a screen of the viewport drawn.
+ */
+const MAX_DRAWN = 500;
 /** The least time between two whole-page rescans, so a page that rewrites itself does not keep us busy. */
 const RESCAN_INTERVAL_MS = 2000;
 /** Changes are gathered this long before they are read, so a ticking clock costs a read per interval, not per tick. */
@@ -102,9 +114,15 @@ export function selectShown(mentions: readonly FoundMention[], settings: MarkSet
 
 interface BlockState {
   block: TextBlock;
+  /** Every mention the matcher found. */
   mentions: FoundMention[];
+  /** Those whose text is not in a hidden inline element (known once the block is first drawn). */
+  visible?: FoundMention[];
+  /** Those that get marks under the settings. */
   shown: FoundMention[];
   painted?: PaintedBlock;
+  /** Whether the block is near the viewport (once reported; only watched when windowed). */
+  near?: boolean;
 }
 
 /**
@@ -143,6 +161,8 @@ export function createPageMarker(
     painter: painter.kind,
     blocks: 0,
     marks: 0,
+    drawn: 0,
+    windowed: false,
     finds: 0,
     rescans: 0,
     startedAt: win.performance.now(),
@@ -162,27 +182,67 @@ export function createPageMarker(
     }
   };
 
+  /** Blocks with marks are watched for being near the viewport (highlights only: wrapping draws every mark). */
+  const near =
+    painter.kind === 'highlights'
+      ? createNearViewport(win, (el, isNear) => {
+          const state = states.get(el);
+          if (!state || state.near === isNear) return;
+          state.near = isNear;
+          if (stats.windowed && isNear !== !!state.painted) draw(state);
+        })
+      : undefined;
+
   const erase = (state: BlockState): void => {
     if (!state.painted) return;
     const painted = state.painted;
     state.painted = undefined;
-    stats.marks -= painted.ranges.length;
+    stats.drawn -= painted.ranges.length;
     ourOwn(() => painter.erase(painted));
   };
 
-  const paint = (state: BlockState): void => {
+  /** Draws a block's shown marks (again), or erases them when it is out of the drawn window. */
+  const draw = (state: BlockState): void => {
     erase(state);
-    state.shown = selectShown(state.mentions, settings);
-    if (!state.shown.length) return;
+    if (!state.shown.length || (stats.windowed && !state.near) || !state.block.nodes.length) return;
+    if (!state.visible) {
+      // Drawn for the first time: leave out mentions in hidden inline elements, and choose again.
+      state.visible = state.mentions.filter((m) => inView(state.block, m));
+      if (state.visible.length !== state.mentions.length) return choose(state);
+    }
     const painted = ourOwn(() => painter.paint(state.block, state.shown));
     state.painted = painted;
-    stats.marks += painted.ranges.length;
+    stats.drawn += painted.ranges.length;
     stats.firstMarksAt ??= win.performance.now();
     if (painter.kind === 'wrap') {
       // Wrapping split the block's text nodes: read it again, and remember which wrapper is which mark.
       state.block = readOwnBlock(state.block) ?? state.block;
       painted.wrappers.forEach((els, k) => els.forEach((el) => wrapperOf.set(el, { state, k })));
     }
+  };
+
+  /** Chooses a block's shown marks under the settings, and draws them. */
+  const choose = (state: BlockState): void => {
+    stats.marks -= state.shown.length;
+    state.shown = selectShown(state.visible ?? state.mentions, settings);
+    stats.marks += state.shown.length;
+    if (state.shown.length) near?.observe(state.block.element);
+    else near?.unobserve(state.block.element);
+    if (!stats.windowed && near && stats.marks > MAX_DRAWN) startWindow();
+    draw(state);
+  };
+
+  /** From now on only blocks near the viewport keep their marks drawn (the others go once reported far). */
+  const startWindow = (): void => {
+    stats.windowed = true;
+    for (const state of states.values()) if (state.near === false) erase(state);
+  };
+
+  /** Whether a mention's text is drawn by the page: not in an inline element that is hidden. */
+  const isHidden = hiddenTest(doc);
+  const inView = (block: TextBlock, m: FoundMention): boolean => {
+    const parent = nodeAt(block, m.start).parentElement;
+    return !parent || parent === block.element || !isHidden(parent);
   };
 
   /** Reads a block again after wrapping: an element it holds counts as hidden only if none of the block's text was in it. */
@@ -198,6 +258,8 @@ export function createPageMarker(
     const s = states.get(element);
     if (!s) return;
     erase(s);
+    near?.unobserve(element);
+    stats.marks -= s.shown.length;
     states.delete(element);
     stats.blocks--;
   };
@@ -218,7 +280,7 @@ export function createPageMarker(
       .find(batch.map((b) => b.text))
       .then(
         (found) => {
-          if (!destroyed) queue.push(applyFound(batch, found), 'draw');
+          if (!destroyed) queue.push(applyFound(batch, found), 'draw', true);
         },
         (e: unknown) => {
           stats.lastError = e instanceof Error ? e.message : String(e);
@@ -236,21 +298,23 @@ export function createPageMarker(
       const old = states.get(b.element);
       if (old && old.block.text === b.text) {
         // Same text (a re-render): keep the mentions, draw them on the new nodes.
-        queue.push(applyFound([b], [old.mentions]), 'redraw');
+        queue.push(applyFound([b], [old.mentions]), 'redraw', true);
         continue;
       }
       waiting.push(b);
       waitingChars += b.text.length;
     }
-    if (waitingChars >= batchChars) send();
   };
 
   const scan = (scanRoot: Element): void => {
-    const collector = createBlockCollector(scanRoot, doc, hiddenTest(doc));
+    const collector = createBlockCollector(scanRoot, doc, isHidden);
+    // Sending a batch (the browser serialises it) starts a slice, so it never lengthens a full one.
     queue.push((timeUp) => {
-      accept(collector.next(timeUp));
-      if (collector.done) send();
-      return !collector.done;
+      if (waitingChars >= batchChars) send();
+      if (!collector.done && !timeUp()) accept(collector.next(timeUp));
+      if (!collector.done) return true;
+      if (waiting.length && !timeUp()) send();
+      return waiting.length > 0;
     }, 'read');
   };
 
@@ -261,21 +325,15 @@ export function createPageMarker(
         if (timeUp()) return true;
         const block = batch[k]!;
         if (latest.get(block.element) !== block) continue; // read again since
-        if (!block.element.isConnected || !block.nodes.every((n) => n.isConnected)) continue;
+        if (!block.element.isConnected) continue;
         const mentions = found[k] ?? [];
         const old = states.get(block.element);
-        if (old) erase(old);
-        if (!mentions.length) {
-          if (old) {
-            states.delete(block.element);
-            stats.blocks--;
-          }
-          continue;
-        }
-        const state: BlockState = { block, mentions, shown: [] };
-        if (!old) stats.blocks++;
+        if (old) drop(block.element);
+        if (!mentions.length) continue;
+        const state: BlockState = { block, mentions, shown: [], near: old?.near };
+        stats.blocks++;
         states.set(block.element, state);
-        paint(state);
+        choose(state);
       }
       return false;
     };
@@ -350,7 +408,8 @@ export function createPageMarker(
           if (timeUp()) return true;
           const [el, s] = entries[i]!;
           if (states.get(el) !== s) continue;
-          if (!el.isConnected || !s.block.nodes.every((n) => n.isConnected)) {
+          // (A drawn block's text nodes are known; others' changes come as changes of their own.)
+          if (!el.isConnected || (s.painted && !s.block.nodes.every((n) => n.isConnected))) {
             drop(el);
             if (el.isConnected) pending.add(el);
           }
@@ -362,7 +421,6 @@ export function createPageMarker(
         return false;
       }, 'sweep');
     }
-    const isHidden = hiddenTest(doc);
     const roots = new Set<Element>();
     for (const n of pending) {
       if (!n.isConnected) continue;
@@ -388,8 +446,6 @@ export function createPageMarker(
 
   // --- Start ---------------------------------------------------------------------------------
 
-  // The first scan's marks are registered at once when it is done (see MarkPainter.hold).
-  painter.hold();
   scan(root);
 
   /** Resolves when queued work, matcher calls and drawing are done; `changes` also waits for gathered page changes. */
@@ -414,11 +470,12 @@ export function createPageMarker(
   };
 
   // The first scan is done when its work is (changes the page makes meanwhile do not hold it up).
-  const firstScan = settled(false).then(() => {
+  const firstScan = settled(false).then(async () => {
     if (!firstScanPending || destroyed) return;
     firstScanPending = false;
-    painter.show();
     stats.scanDoneAt = win.performance.now();
+    // With many marks, the first scan is painted once those near the viewport are drawn.
+    if (stats.windowed) await near!.settled();
     win.requestAnimationFrame(() => win.setTimeout(() => (stats.paintedAt = win.performance.now()), 0));
   });
   const idle = async (changes = true): Promise<void> => {
@@ -428,7 +485,11 @@ export function createPageMarker(
 
   // --- Finding marks -------------------------------------------------------------------------
 
-  const hitIn = (state: BlockState, k: number): MentionHit => ({ mention: state.shown[k]!, block: state.block, range: state.painted!.ranges[k]! });
+  /** A shown mention as a hit; its range is the drawn one, or made now where it is not drawn. */
+  const hitIn = (state: BlockState, k: number): MentionHit => {
+    const mention = state.shown[k]!;
+    return { mention, block: state.block, range: state.painted?.ranges[k] ?? rangeInBlock(state.block, mention.start, mention.end, doc) };
+  };
 
   return {
     idle,
@@ -439,7 +500,7 @@ export function createPageMarker(
       queue.push((timeUp) => {
         for (; i < entries.length; i++) {
           if (timeUp()) return true;
-          if (states.get(entries[i]!.block.element) === entries[i]) paint(entries[i]!);
+          if (states.get(entries[i]!.block.element) === entries[i]) choose(entries[i]!);
         }
         return false;
       }, 'settings');
@@ -472,17 +533,23 @@ export function createPageMarker(
       return undefined;
     },
     mentionFrom(node, offset) {
+      // Blocks before the position are passed over by document order; in the others, the first
+      // shown mark not ending before the position is compared with the best so far.
       let best: MentionHit | undefined;
       const point = doc.createRange();
       point.setStart(node, offset);
       for (const state of states.values()) {
-        if (!state.painted) continue;
-        state.painted.ranges.forEach((r, k) => {
-          if (!r.startContainer.isConnected) return;
-          // END_TO_START compares the point (this range's start) with r's end: keep r when the point is before it.
-          if (point.compareBoundaryPoints(point.END_TO_START, r) >= 0) return;
-          if (!best || r.compareBoundaryPoints(r.START_TO_START, best.range) < 0) best = hitIn(state, k);
-        });
+        const el = state.block.element;
+        if (!state.shown.length || !el.isConnected || !state.block.nodes.length) continue;
+        const pos = node.compareDocumentPosition(el);
+        if (pos & 2 /* PRECEDING */ && !(pos & 8) /* CONTAINS */) continue;
+        for (let k = 0; k < state.shown.length; k++) {
+          const hit = hitIn(state, k);
+          // END_TO_START compares the point (this range's start) with the mark's end: keep it when the point is before.
+          if (point.compareBoundaryPoints(point.END_TO_START, hit.range) >= 0) continue;
+          if (!best || hit.range.compareBoundaryPoints(hit.range.START_TO_START, best.range) < 0) best = hit;
+          break;
+        }
       }
       return best;
     },
@@ -490,9 +557,8 @@ export function createPageMarker(
     firstMentionOf(entityId) {
       let best: MentionHit | undefined;
       for (const state of states.values()) {
-        if (!state.painted) continue;
         const k = state.shown.findIndex((m) => m.entityId === entityId);
-        if (k < 0 || !state.painted.ranges[k]?.startContainer.isConnected) continue;
+        if (k < 0 || !state.block.element.isConnected || !state.block.nodes.length) continue;
         const hit = hitIn(state, k);
         if (!best || hit.range.compareBoundaryPoints(hit.range.START_TO_START, best.range) < 0) best = hit;
       }
@@ -517,6 +583,7 @@ export function createPageMarker(
       observer?.disconnect();
       if (changeTimer !== undefined) win.clearTimeout(changeTimer);
       queue.destroy();
+      near?.destroy();
       painter.destroy();
       states.clear();
       inflightDone = [];

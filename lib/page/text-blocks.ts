@@ -10,6 +10,7 @@ import { BLOCK_SEPARATOR } from '../match/blocks';
 export interface TextBlock {
   readonly element: Element;
   readonly text: string;
+  /** Its text nodes (looked up when first asked for where the block was read whole; none if the page changed them since). */
   readonly nodes: readonly Text[];
   /** `starts[i]` is the offset of `nodes[i]` in `text`. */
   readonly starts: readonly number[];
@@ -28,16 +29,56 @@ export const MARK_TAG = 'backstory-mark';
 export const isInline = (el: Element): boolean => INLINE.has(el.tagName.toUpperCase());
 
 /**
+ * Elements that keep a block from being read whole with `textContent`: any that is not inline (a
+ * nested block, or a skipped element such as a script), save text-free `br` and `img`, and inline
+ * elements whose text is skipped.
+ */
+const NOT_WHOLE = `${[...INLINE, 'BR', 'IMG'].map((t) => `:not(${t.toLowerCase()})`).join('')},[hidden],[aria-hidden="true"],[contenteditable]:not([contenteditable="false"])`;
+
+/** A block read whole: its text nodes are looked up (every text node under its element) when first asked for. */
+function wholeBlock(element: Element, text: string): TextBlock {
+  let nodes: Text[] | undefined;
+  const starts: number[] = [];
+  const load = (): Text[] => {
+    nodes = [];
+    const walker = element.ownerDocument.createTreeWalker(element, 4 /* SHOW_TEXT */);
+    let at = 0;
+    for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
+      nodes.push(n);
+      starts.push(at);
+      at += n.length;
+    }
+    // The page changed the text since it was read: no node is trusted until it is read again.
+    if (at !== text.length) nodes.length = starts.length = 0;
+    return nodes;
+  };
+  return {
+    element,
+    text,
+    get nodes() {
+      return nodes ?? load();
+    },
+    get starts() {
+      if (!nodes) load();
+      return starts;
+    },
+  };
+}
+
+/**
  * True when an element's text is never read: code, forms, scripts, `hidden` or `aria-hidden`
  * content, editable areas, and the extension's own elements (its card), except its fallback marks.
+ * (An element inside an editable area is caught by the area's own `contenteditable`: the walk
+ * tests every ancestor.)
  */
 export function isSkipped(el: Element): boolean {
   const tag = el.tagName.toUpperCase();
   if (SKIP.has(tag)) return true;
-  if (el.getAttribute('aria-hidden') === 'true' || el.hasAttribute('hidden')) return true;
-  const editable = el.getAttribute('contenteditable');
-  if (editable !== null && editable !== 'false') return true;
-  if ((el as HTMLElement).isContentEditable === true) return true;
+  if (el.hasAttributes()) {
+    if (el.getAttribute('aria-hidden') === 'true' || el.hasAttribute('hidden')) return true;
+    const editable = el.getAttribute('contenteditable');
+    if (editable !== null && editable !== 'false') return true;
+  }
   return tag.startsWith('BACKSTORY-') && tag !== 'BACKSTORY-MARK';
 }
 
@@ -53,29 +94,41 @@ export function blockElementOf(node: Node, root: Node): Element {
  * must not be read. Used before rescanning a part of the page that changed.
  */
 export function insideSkipped(el: Element, stop: Node, isHidden: (el: Element) => boolean = () => false): boolean {
-  for (let e: Element | null = el; e && e !== stop; e = e.parentElement) if (isSkipped(e) || isHidden(e)) return true;
+  if ((el as HTMLElement).isContentEditable === true) return true;
+  for (let e: Element | null = el; e && e !== stop; e = e.parentElement) if (isSkipped(e) || (!isInline(e) && isHidden(e))) return true;
   return false;
 }
 
+type Checkable = Element & { checkVisibility?: (options?: { visibilityProperty?: boolean; checkVisibilityCSS?: boolean }) => boolean };
+const VISIBILITY = { visibilityProperty: true, checkVisibilityCSS: true };
+
 /**
- * A hidden-element test on computed style (`display: none`, `visibility: hidden`). It keeps no cache:
- * a walk asks once per element, and a cache of tens of thousands of elements costs more in garbage
- * collection than it saves.
+ * A hidden-element test: true when the element has no box (`display: none` on it or an ancestor)
+ * or is `visibility: hidden`. `checkVisibility` answers without building a style object (about
+ * half the cost of `getComputedStyle`); an element with `display: contents` has no box of its own
+ * but shows its children, so it is not hidden. The walk asks only for block elements.
  */
 export function hiddenTest(doc: Document): (el: Element) => boolean {
   const view = doc.defaultView;
   return (el) => {
+    const c = el as Checkable;
+    if (typeof c.checkVisibility === 'function') return !c.checkVisibility(VISIBILITY) && view?.getComputedStyle(el).display !== 'contents';
     const style = view?.getComputedStyle?.(el);
     return !!style && (style.display === 'none' || style.visibility === 'hidden');
   };
 }
 
+/** A block being read: its text nodes and their lengths; their text is read when the block is complete. */
 interface Builder {
   element: Element;
-  text: string;
   nodes: Text[];
-  starts: number[];
-  /** The last text node added: a gap after it (a nested block) becomes a separator. */
+  lens: number[];
+  total: number;
+  /** Indexes of the nodes a nested block's text comes before (a separator goes there). */
+  gaps: number[] | undefined;
+  /** True when a nested block holds text, so the element's textContent is not the block's text. */
+  nested: boolean;
+  /** The last text node added: a gap after it (a nested block's text) becomes a separator. */
   last: Text | undefined;
 }
 
@@ -87,32 +140,92 @@ export interface BlockCollector {
   readonly done: boolean;
 }
 
+/** True when a text node's value is only white space (as `\s` has it; the first characters settle most). */
+const blank = (value: string): boolean => {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13) || c === 160) continue;
+    return c < 0x1680 ? false : !/\S/.test(value.slice(i));
+  }
+  return true;
+};
+
 /**
  * Starts reading the text blocks under `root`. Text in nested blocks is its own block; the parts of
  * one element's own text that a nested block separates are joined with {@link BLOCK_SEPARATOR}, so
- * no name spans them.
+ * no name spans them. `isHidden` is asked for block elements only (an inline element's hidden text,
+ * rare, is read; the marker does not draw a mark in it).
  */
 export function createBlockCollector(root: Element, doc: Document = root.ownerDocument, isHidden: (el: Element) => boolean = hiddenTest(doc)): BlockCollector {
-  // A hand-written depth-first walk (firstChild / nextSibling / parentNode) rather than a TreeWalker
-  // with a filter: the filter is a call from the browser into script for every node, which measured
-  // as the largest cost of reading a 50,000-node page.
-  const open = new Map<Element, Builder>();
-  let done = false;
+  // A TreeWalker without a filter steps through the tree natively (a filter is a call into script
+  // for every node); the stack of open elements says which block a text node belongs to, and a
+  // block is complete when the walk leaves its element. Text is read a block at a time: the first
+  // read of a text node's `data` makes a string for it (measured: most of the cost of reading a
+  // page node by node), while one `textContent` per block makes one string for all of them.
+  const walker = doc.createTreeWalker(root, 1 /* SHOW_ELEMENT */ | 4 /* SHOW_TEXT */);
+  const builder = (element: Element): Builder => ({ element, nodes: [], lens: [], total: 0, gaps: undefined, nested: false, last: undefined });
+  /** Open elements, root first, and the builder each one's own text goes to (an inline element's is its block's). */
+  const nodes: Node[] = [];
+  const builders: Builder[] = [];
   let previous: Text | undefined;
-  let node: Node | null = root.firstChild;
-  if (isSkipped(root) || isHidden(root)) node = null;
+  let done = isSkipped(root) || isHidden(root);
+  let started = false;
+  /** The node the next slice starts at, where the last one stopped after stepping past a subtree. */
+  let carried: Node | null | undefined;
 
-  const flush = (current: Node | null, out: TextBlock[]): void => {
-    for (const [el, b] of open) {
-      if (current && el.contains(current)) continue;
-      out.push({ element: b.element, text: b.text, nodes: b.nodes, starts: b.starts });
-      open.delete(el);
+  /** The block's text: its element's textContent when that holds exactly its nodes, else read node by node. */
+  const finish = (b: Builder): TextBlock | undefined => {
+    if (!b.gaps && !b.nested) {
+      const whole = b.element.textContent ?? '';
+      // Equal lengths: no text under the element but these nodes (none skipped, hidden or nested).
+      if (whole.length === b.total) {
+        if (blank(whole)) return undefined;
+        const starts: number[] = [];
+        let at = 0;
+        for (const len of b.lens) {
+          starts.push(at);
+          at += len;
+        }
+        return { element: b.element, text: whole, nodes: b.nodes, starts };
+      }
     }
+    let text = '';
+    const kept: Text[] = [];
+    const starts: number[] = [];
+    let gap = false;
+    let g = 0;
+    b.nodes.forEach((node, i) => {
+      if (b.gaps?.[g] === i) {
+        gap = true;
+        g++;
+      }
+      const value = node.data;
+      if (blank(value)) return;
+      if (kept.length && gap) text += BLOCK_SEPARATOR;
+      gap = false;
+      starts.push(text.length);
+      kept.push(node);
+      text += value;
+    });
+    return kept.length ? { element: b.element, text, nodes: kept, starts } : undefined;
   };
-  /** The node after `n` in document order, not descending into `n`; null past the root. */
-  const after = (n: Node): Node | null => {
-    for (let c: Node | null = n; c && c !== root; c = c.parentNode) if (c.nextSibling) return c.nextSibling;
-    return null;
+  /** Leaves the innermost open element: a block is complete when the walk leaves its element. */
+  const close = (out: TextBlock[]): void => {
+    const node = nodes.pop();
+    const b = builders.pop()!;
+    if (b.element !== node || !b.nodes.length) return;
+    const block = finish(b);
+    if (block) out.push(block);
+    const outer = builders[builders.length - 1];
+    if (outer) outer.nested = true;
+  };
+  /** The node after the walker's current node and its subtree; null past the root. */
+  const past = (): Node | null => {
+    for (;;) {
+      const s = walker.nextSibling();
+      if (s) return s;
+      if (!walker.parentNode()) return null;
+    }
   };
 
   return {
@@ -122,40 +235,61 @@ export function createBlockCollector(root: Element, doc: Document = root.ownerDo
     next(stop) {
       const out: TextBlock[] = [];
       if (done) return out;
+      if (!started || !root.contains(walker.currentNode)) {
+        // First slice, or the page took away the node the walk stood on: (re)start at the root.
+        started = true;
+        walker.currentNode = root;
+        nodes.length = builders.length = 0;
+        nodes.push(root);
+        builders.push(builder(root));
+        previous = carried = undefined;
+      }
       let n = 0;
+      let node = carried === undefined ? walker.nextNode() : carried;
+      carried = undefined;
       while (node) {
-        const current: Node = node;
-        if (current.nodeType === 1) {
-          const el = current as Element;
-          const first = el.firstChild;
-          node = first && !isSkipped(el) && !isHidden(el) ? first : after(el);
-          continue;
+        const parent = node.parentNode;
+        while (nodes.length > 1 && nodes[nodes.length - 1] !== parent) close(out);
+        const b = builders[builders.length - 1]!;
+        if (node.nodeType === 1) {
+          const el = node as Element;
+          const inline = isInline(el);
+          if (isSkipped(el) || (!inline && isHidden(el))) {
+            node = past();
+            continue;
+          }
+          if (!inline && !el.querySelector(NOT_WHOLE)) {
+            // Nothing under it but inline elements and text: one string for the whole block, and
+            // its text nodes are not touched now (a content script's every touch of a node costs).
+            const text = el.textContent ?? '';
+            if (text) {
+              if (!blank(text)) out.push(wholeBlock(el, text));
+              b.nested = true;
+              previous = undefined;
+            }
+            node = past();
+            if ((++n & 31) === 0 && stop()) {
+              carried = node;
+              return out;
+            }
+            continue;
+          }
+          nodes.push(el);
+          builders.push(inline ? b : builder(el));
+        } else {
+          const text = node as Text;
+          if (b.nodes.length && b.last !== previous) (b.gaps ??= []).push(b.nodes.length);
+          const len = text.length;
+          b.nodes.push(text);
+          b.lens.push(len);
+          b.total += len;
+          b.last = previous = text;
+          if ((++n & 31) === 0 && stop()) return out;
         }
-        node = after(current);
-        if (current.nodeType !== 3) continue;
-        const text = current as Text;
-        const value = text.data;
-        if (!/\S/.test(value)) continue;
-        const element = blockElementOf(text, root);
-        let b = open.get(element);
-        if (!b) {
-          b = { element, text: '', nodes: [], starts: [], last: undefined };
-          open.set(element, b);
-        } else if (b.last !== previous) {
-          b.text += BLOCK_SEPARATOR;
-        }
-        b.starts.push(b.text.length);
-        b.nodes.push(text);
-        b.text += value;
-        b.last = text;
-        previous = text;
-        if ((++n & 15) === 0 && stop()) {
-          flush(node, out);
-          return out;
-        }
+        node = walker.nextNode();
       }
       done = true;
-      flush(null, out);
+      while (nodes.length) close(out);
       return out;
     },
   };
@@ -180,6 +314,9 @@ function lastNode(starts: readonly number[], before: (start: number) => boolean)
   }
   return lo;
 }
+
+/** The text node that holds offset `offset` of a block's text. */
+export const nodeAt = (block: TextBlock, offset: number): Text => block.nodes[lastNode(block.starts, (x) => x <= offset)]!;
 
 /** The DOM range of [start, end) in a block's text. */
 export function rangeInBlock(block: TextBlock, start: number, end: number, doc: Document): Range {
