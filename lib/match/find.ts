@@ -351,9 +351,8 @@ export function findMentions(m: CompiledMatcher, input: string): Mention[] {
   let h = 0; // the current word's hash so far
   let force = false; // the word holds a character that folds to several: walk it whatever its hash
   while (i < n) {
-    const c = input.charCodeAt(i);
-    let a = cls[c]!;
-    if (a === 0) a = classify(m, c);
+    let a = cls[input.charCodeAt(i)]!;
+    if (a === 0) a = classify(m, input.charCodeAt(i));
     if (a <= lastWord) {
       if (wordStart < 0) {
         wordStart = i;
@@ -366,7 +365,8 @@ export function findMentions(m: CompiledMatcher, input: string): Mention[] {
         if (a === 0 || a > lastWord) break;
         h = Math.imul(h ^ a, 0x01000193);
       }
-      continue;
+      // The unit that ended the word is handled below without reading it again, if it is classified.
+      if (i >= n || a === 0) continue;
     }
     if (a === cApostrophe) {
       i = afterApostrophe(input, i);
@@ -376,7 +376,7 @@ export function findMentions(m: CompiledMatcher, input: string): Mention[] {
       i++;
       continue;
     }
-    if (a === cComplex && isWordUnit(complexFoldOf(c).charCodeAt(0))) {
+    if (a === cComplex && isWordUnit(complexFoldOf(input.charCodeAt(i)).charCodeAt(0))) {
       if (wordStart < 0) wordStart = i;
       force = true;
       i++;
