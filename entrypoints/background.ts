@@ -4,11 +4,12 @@ import publisherKey from '../generated/publisher.pub?raw';
 import { readBundle } from '../lib/corpus/bundle-file';
 import { fromBase64 } from '../lib/corpus/encoding';
 import { createCoverageService } from '../lib/corpus/coverage';
+import { openMatcherCache } from '../lib/corpus/matcher-cache';
 import { createCorpusService } from '../lib/corpus/service';
 import { openCorpusStore } from '../lib/corpus/store';
 import { forwardCardCommand, openReaderTab } from '../lib/extension/card-command';
 import { handleCalls } from '../lib/extension/messages';
-import { onInstalled } from '../lib/extension/lifecycle';
+import { extensionVersion, onInstalled } from '../lib/extension/lifecycle';
 import { findMentionsInBlocks } from '../lib/match/blocks';
 import {
   getSyncSettings,
@@ -26,10 +27,12 @@ import { checkSource, type SyncSource } from '../lib/sync/sync';
 export default defineBackground(() => {
   /** Entity names by id, per entity list the matcher serves (a new corpus brings a new list). */
   const entityNames = new WeakMap<readonly { id: string; name: string }[], Map<string, string>>();
+  const matcherCache = openMatcherCache(extensionVersion());
   const corpus = createCorpusService({
     // The bundle shipped inside the extension is checked like any other: digest, signature, schema.
     loadDefault: () => readBundle(defaultBundle, { trustedKeys: [fromBase64(publisherKey.trim())] }),
     openStore: () => openCorpusStore(),
+    matcherCache,
   });
 
   const coverage = createCoverageService(() => corpus.reader());
@@ -110,5 +113,8 @@ export default defineBackground(() => {
   forwardCardCommand();
 
   // Import on install; any later start finds the store ready (or fills it, if the install was cut short).
-  onInstalled(() => void corpus.status());
+  onInstalled(() => {
+    void matcherCache.clear(); // what an earlier build of the same version compiled
+    void corpus.status();
+  });
 });

@@ -1,4 +1,6 @@
 import { compileMatcher, type CompiledMatcher } from '../match/compile';
+import { loadMatcher, serializeMatcher } from '../match/store';
+import { type MatcherCache, matcherKey } from './matcher-cache';
 import { type CorpusReader, type CorpusStatus, createMemoryCorpus } from './reader';
 import type { BundlePayload, Entity } from './schema';
 import type { CorpusStore } from './store';
@@ -31,6 +33,8 @@ interface Ready {
 export function createCorpusService(deps: {
   loadDefault: () => Promise<BundlePayload>;
   openStore: () => Promise<CorpusStore>;
+  /** Where compiled matchers are kept between starts (none: compiled at every start). */
+  matcherCache?: MatcherCache;
 }): CorpusService {
   let ready: Promise<Ready> | undefined;
   let compiled: Promise<{ matcher: CompiledMatcher; entities: Entity[] }> | undefined;
@@ -62,13 +66,31 @@ export function createCorpusService(deps: {
 
   const get = (): Promise<Ready> => (ready ??= start(false));
 
+  /** The cached matcher of this corpus version where there is a sound one; else compiles it and caches it. */
+  const loadOrCompile = async (entities: Entity[], status: CorpusStatus): Promise<CompiledMatcher> => {
+    const cache = status.storage === 'indexeddb' ? deps.matcherCache : undefined;
+    const key = matcherKey(status.info);
+    const bytes = await cache?.get(key);
+    if (bytes) {
+      try {
+        const loaded = loadMatcher(bytes);
+        if (loaded.entityCount === entities.length) return loaded;
+      } catch {
+        // another format or damaged: compiled again below, and replaced
+      }
+    }
+    const matcher = compileMatcher(entities);
+    if (cache) void cache.put(key, serializeMatcher(matcher));
+    return matcher;
+  };
+
   return {
     status: async () => (await get()).status,
     reader: async () => (await get()).reader,
     matcher: () =>
-      (compiled ??= get().then(async ({ reader }) => {
+      (compiled ??= get().then(async ({ reader, status }) => {
         const entities = await reader.getEntities();
-        return { matcher: compileMatcher(entities), entities };
+        return { matcher: await loadOrCompile(entities, status), entities };
       })),
     async reimportDefault() {
       const previous = await get();

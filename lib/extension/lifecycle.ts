@@ -6,3 +6,6 @@ export function onInstalled(fn: () => void): () => void {
   browser.runtime.onInstalled.addListener(listener);
   return () => browser.runtime.onInstalled.removeListener(listener);
 }
+
+/** The extension's version, from its manifest. */
+export const extensionVersion = (): string => browser.runtime.getManifest().version;

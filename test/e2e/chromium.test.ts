@@ -56,6 +56,23 @@ describe.skipIf(skip)('the built extension in real Chromium', () => {
     await page.close();
   });
 
+  it('keeps the compiled matcher it marked with, for its next start', async () => {
+    const version = defaultBundle().corpus.version;
+    const keys = await session.serviceWorker.evaluate(
+      () =>
+        new Promise<string[]>((resolve, reject) => {
+          const open = indexedDB.open('backstory-matcher-cache');
+          open.onerror = () => reject(open.error);
+          open.onsuccess = () => {
+            const get = open.result.transaction('matchers').objectStore('matchers').getAllKeys();
+            get.onsuccess = () => resolve(get.result.map(String));
+            get.onerror = () => reject(get.error);
+          };
+        }),
+    );
+    expect(keys).toEqual([expect.stringMatching(new RegExp(`^\\d+\\.\\d+\\.\\d+/backstory-default@${version}@`))]);
+  });
+
   it('shows the corpus in the popup', async () => {
     const page = await session.context.newPage();
     await page.goto(`chrome-extension://${session.extensionId}/popup.html`);

@@ -1,9 +1,11 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it, vi } from 'vitest';
 import type { BundlePayload } from '../../../lib/corpus/schema';
+import { type MatcherCache, matcherKey, openMatcherCache } from '../../../lib/corpus/matcher-cache';
 import { createCorpusService } from '../../../lib/corpus/service';
 import { type CorpusStore, openCorpusStore } from '../../../lib/corpus/store';
 import { findMentions } from '../../../lib/match/find';
+import { serializeMatcher } from '../../../lib/match/store';
 import { corpusFixture } from './corpus-fixture';
 import { useFreshIndexedDB } from './fresh-indexeddb';
 
@@ -16,10 +18,11 @@ async function openStore(): Promise<CorpusStore> {
 }
 
 /** A service over this test's IndexedDB, counting imports. */
-function service(defaultBundle: BundlePayload, openStoreFn: () => Promise<CorpusStore> = openStore) {
+function service(defaultBundle: BundlePayload, openStoreFn: () => Promise<CorpusStore> = openStore, matcherCache?: MatcherCache) {
   const imports = vi.fn<(b: BundlePayload) => void>();
   const loadDefault = vi.fn(async () => defaultBundle);
   const corpus = createCorpusService({
+    ...(matcherCache ? { matcherCache } : {}),
     loadDefault,
     openStore: async () => {
       const store = await openStoreFn();
@@ -105,6 +108,84 @@ describe('createCorpusService', () => {
     const { matcher, entities } = await corpus.matcher();
     const found = findMentions(matcher, 'Maliki met Abadi');
     expect(found.map((m) => entities[m.entity]!.id)).toEqual(['maliki', 'abadi']);
+  });
+
+  describe('with a matcher cache', () => {
+    /** A cache in a Map, which hands back the very bytes it was given (so a test can tell loaded from compiled). */
+    const mapCache = () => {
+      const map = new Map<string, Uint8Array>();
+      const cache: MatcherCache = {
+        get: async (k) => map.get(k),
+        put: vi.fn(async (k: string, b: Uint8Array) => {
+          map.clear();
+          map.set(k, b);
+        }),
+        clear: async () => map.clear(),
+      };
+      return { map, cache };
+    };
+    const names = async (corpus: ReturnType<typeof service>['corpus'], text: string) => {
+      const { matcher, entities } = await corpus.matcher();
+      return findMentions(matcher, text).map((m) => entities[m.entity]!.id);
+    };
+
+    it('compiles once, keeps the bytes, and a later start loads them instead of compiling', async () => {
+      const { map, cache } = mapCache();
+      const first = service(corpusFixture(1), openStore, cache);
+      expect(await names(first.corpus, 'Maliki met Abadi')).toEqual(['maliki', 'abadi']);
+      const key = matcherKey((await first.corpus.status()).info);
+      const bytes = map.get(key);
+      expect(bytes).toBeInstanceOf(Uint8Array);
+
+      const second = service(corpusFixture(1), openStore, cache);
+      const { matcher } = await second.corpus.matcher();
+      expect(matcher.da.buffer).toBe(bytes!.buffer); // a view over the cached bytes: nothing compiled
+      expect(await names(second.corpus, 'Maliki met Abadi')).toEqual(['maliki', 'abadi']);
+      expect(cache.put).toHaveBeenCalledTimes(1);
+    });
+
+    it('compiles again, and replaces the entry, when the cached bytes are damaged or cut short', async () => {
+      const { map, cache } = mapCache();
+      const first = service(corpusFixture(1), openStore, cache);
+      await first.corpus.matcher();
+      const key = matcherKey((await first.corpus.status()).info);
+      for (const bad of [new Uint8Array([1, 2, 3, 4, 5, 6, 7, 8]), serializeMatcher((await first.corpus.matcher()).matcher).slice(0, 60)]) {
+        map.set(key, bad);
+        const again = service(corpusFixture(1), openStore, cache);
+        expect(await names(again.corpus, 'Maliki met Abadi')).toEqual(['maliki', 'abadi']);
+        expect(map.get(key)).not.toBe(bad);
+      }
+    });
+
+    it('uses another entry for another corpus version', async () => {
+      const { map, cache } = mapCache();
+      const first = service(corpusFixture(1), openStore, cache);
+      await first.corpus.matcher();
+      const second = service(corpusFixture(2), openStore, cache);
+      await second.corpus.matcher();
+      expect([...map.keys()]).toEqual([matcherKey((await second.corpus.status()).info)]);
+      expect(cache.put).toHaveBeenCalledTimes(2);
+    });
+
+    it('is not used when the corpus is served from memory', async () => {
+      const { map, cache } = mapCache();
+      const { corpus } = service(corpusFixture(1), () => Promise.reject(new Error('No database.')), cache);
+      expect(await names(corpus, 'Abadi')).toEqual(['abadi']);
+      expect(map.size).toBe(0);
+    });
+
+    it('keeps one entry per revision in IndexedDB, and forgets all on clear', async () => {
+      const a = openMatcherCache('1.0.0', 'cache-test');
+      const b = openMatcherCache('1.0.1', 'cache-test');
+      await a.put('k', new Uint8Array([1, 2]));
+      expect(await a.get('k')).toEqual(new Uint8Array([1, 2]));
+      expect(await b.get('k')).toBeUndefined(); // compiled by another version: never read
+      await a.put('k2', new Uint8Array([3]));
+      expect(await a.get('k')).toBeUndefined();
+      expect(await a.get('k2')).toEqual(new Uint8Array([3]));
+      await a.clear();
+      expect(await a.get('k2')).toBeUndefined();
+    });
   });
 
   describe('when IndexedDB cannot be used', () => {
