@@ -5,6 +5,7 @@ import { ensureBuild } from './build';
 import { allParts } from './registry';
 import './parts/matcher';
 import './parts/page';
+import './parts/hover';
 import './parts/store';
 import './parts/sync';
 import './parts/popup';

@@ -28,7 +28,7 @@ describe.skipIf(skip)('npm run bench at tiny sizes', () => {
       expect(code, stderr).toBe(0);
       const recorded = JSON.parse(await readFile(results, 'utf8')) as Record<string, { figures: unknown; date: string }>;
       expect(Object.keys(recorded).sort()).toEqual(
-        ['ahocorasick', 'compile', 'match-chromium', 'match-node', 'page', 'popup', 'regexp-equivalence', 'size', 'size-load', 'store', 'sync'].sort(),
+        ['ahocorasick', 'compile', 'hover', 'match-chromium', 'match-node', 'page', 'popup', 'regexp-equivalence', 'size', 'size-load', 'store', 'sync'].sort(),
       );
       for (const [name, r] of Object.entries(recorded)) expect(r.figures, name).toBeTruthy();
     } finally {
