@@ -446,7 +446,20 @@ export function createPageMarker(
 
   // --- Start ---------------------------------------------------------------------------------
 
-  scan(root);
+  // The first read starts after the page's next frame (or 50 ms, where frames are paused: a tab
+  // in the background), so styling a page still loading is the browser's work in its frame rather
+  // than forced by the first visibility test inside a slice of ours.
+  const started = new Promise<void>((ok) => {
+    let begun = false;
+    const begin = (): void => {
+      if (begun) return;
+      begun = true;
+      if (!destroyed) scan(root);
+      ok();
+    };
+    win.requestAnimationFrame(begin);
+    win.setTimeout(begin, 50);
+  });
 
   /** Resolves when queued work, matcher calls and drawing are done; `changes` also waits for gathered page changes. */
   const settled = async (changes: boolean): Promise<void> => {
@@ -470,7 +483,7 @@ export function createPageMarker(
   };
 
   // The first scan is done when its work is (changes the page makes meanwhile do not hold it up).
-  const firstScan = settled(false).then(async () => {
+  const firstScan = started.then(() => settled(false)).then(async () => {
     if (!firstScanPending || destroyed) return;
     firstScanPending = false;
     stats.scanDoneAt = win.performance.now();
