@@ -311,7 +311,9 @@ export function createPageMarker(
     // Sending a batch (the browser serialises it) starts a slice, so it never lengthens a full one.
     queue.push((timeUp) => {
       if (waitingChars >= batchChars) send();
-      if (!collector.done && !timeUp()) accept(collector.next(timeUp));
+      // A slice reads at most a batch, so the next one's send serialises no more than that.
+      const from = collector.chars - waitingChars;
+      if (!collector.done && !timeUp()) accept(collector.next(() => timeUp() || collector.chars - from >= batchChars));
       if (!collector.done) return true;
       if (waiting.length && !timeUp()) send();
       return waiting.length > 0;

@@ -138,6 +138,8 @@ export interface BlockCollector {
   next(stop: () => boolean): TextBlock[];
   /** True once the whole root has been read. */
   readonly done: boolean;
+  /** Characters in the blocks completed so far. */
+  readonly chars: number;
 }
 
 /** True when a text node's value is only white space (as `\s` has it; the first characters settle most). */
@@ -170,6 +172,7 @@ export function createBlockCollector(root: Element, doc: Document = root.ownerDo
   let previous: Text | undefined;
   let done = isSkipped(root) || isHidden(root);
   let started = false;
+  let chars = 0;
   /** The node the next slice starts at, where the last one stopped after stepping past a subtree. */
   let carried: Node | null | undefined;
 
@@ -215,7 +218,10 @@ export function createBlockCollector(root: Element, doc: Document = root.ownerDo
     const b = builders.pop()!;
     if (b.element !== node || !b.nodes.length) return;
     const block = finish(b);
-    if (block) out.push(block);
+    if (block) {
+      out.push(block);
+      chars += block.text.length;
+    }
     const outer = builders[builders.length - 1];
     if (outer) outer.nested = true;
   };
@@ -231,6 +237,9 @@ export function createBlockCollector(root: Element, doc: Document = root.ownerDo
   return {
     get done() {
       return done;
+    },
+    get chars() {
+      return chars;
     },
     next(stop) {
       const out: TextBlock[] = [];
@@ -263,7 +272,10 @@ export function createBlockCollector(root: Element, doc: Document = root.ownerDo
             // its text nodes are not touched now (a content script's every touch of a node costs).
             const text = el.textContent ?? '';
             if (text) {
-              if (!blank(text)) out.push(wholeBlock(el, text));
+              if (!blank(text)) {
+                out.push(wholeBlock(el, text));
+                chars += text.length;
+              }
               b.nested = true;
               previous = undefined;
             }
