@@ -1,5 +1,5 @@
 // @vitest-environment happy-dom
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { EntityType } from '../../../lib/corpus/schema';
 import { createPageMarker, type FindMentions, type FoundMention, type PageMarker, selectShown } from '../../../lib/page/marker';
 
@@ -163,6 +163,55 @@ describe('createPageMarker with CSS highlights', () => {
       expect(registry.size).toBe(0);
     } finally {
       delete (window as Partial<Window & { Highlight: unknown }>).Highlight;
+      if (css) Object.defineProperty(window, 'CSS', css);
+      else delete (window as { CSS?: unknown }).CSS;
+    }
+  });
+});
+
+describe('createPageMarker with many marks', () => {
+  it('draws only the marks of blocks near the viewport, and the others as they come near', async () => {
+    // Stand-ins with the same shapes: a highlight registry, and an IntersectionObserver the test reports for.
+    const registry = new Map<string, Set<Range>>();
+    let report: ((entries: { target: Element; isIntersecting: boolean }[]) => void) | undefined;
+    const observed = new Set<Element>();
+    const css = Object.getOwnPropertyDescriptor(window, 'CSS');
+    Object.defineProperty(window, 'CSS', { value: { highlights: registry }, configurable: true });
+    Object.assign(window, {
+      Highlight: class extends Set<Range> {},
+      IntersectionObserver: class {
+        constructor(cb: typeof report) {
+          report = cb;
+        }
+        observe(el: Element) {
+          observed.add(el);
+        }
+        unobserve(el: Element) {
+          observed.delete(el);
+        }
+        disconnect() {}
+      },
+    });
+    try {
+      document.body.innerHTML = Array.from({ length: 600 }, (_, i) => `<p id="p${i}">Paragraph ${i} on Iraq.</p>`).join('');
+      marker = createPageMarker(document, { find: finder(), changeDelayMs: 5 });
+      const done = marker.idle();
+      await vi.waitFor(() => expect(observed.size).toBe(600), { timeout: 10_000 });
+      const ps = [...document.querySelectorAll('p')];
+      report!(ps.map((p, i) => ({ target: p, isIntersecting: i < 10 })));
+      await done;
+      const drawn = () => [...(registry.get('backstory-country') ?? [])].map((r) => (r.startContainer.parentElement as Element).id);
+      expect(marker.stats()).toMatchObject({ marks: 600, drawn: 10, windowed: true });
+      expect(drawn().sort()).toEqual(ps.slice(0, 10).map((p) => p.id).sort());
+      report!([{ target: ps[599]!, isIntersecting: true }, { target: ps[0]!, isIntersecting: false }]);
+      expect(drawn()).toContain('p599');
+      expect(drawn()).not.toContain('p0');
+      expect(marker.stats().drawn).toBe(10);
+      // A mark not drawn is still found by position (a range made for it).
+      expect(marker.firstMentionOf('iraq')?.range.toString()).toBe('Iraq');
+    } finally {
+      delete (window as Partial<Window & { Highlight: unknown }>).Highlight;
+      delete (window as Partial<Window & { IntersectionObserver: unknown }>).IntersectionObserver;
       if (css) Object.defineProperty(window, 'CSS', css);
       else delete (window as { CSS?: unknown }).CSS;
     }

@@ -47,6 +47,20 @@ describe('collectTextBlocks', () => {
 });
 
 describe('offsets and ranges', () => {
+  it('maps offsets in a block read whole (its text nodes found when first asked for)', () => {
+    const [block] = collectTextBlocks(page('<p>Met <a href="#">Haider <em>al-</em>Abadi</a> in <b>Baghdad</b>.</p>'));
+    expect(block!.text).toBe('Met Haider al-Abadi in Baghdad.');
+    const start = block!.text.indexOf('Haider');
+    expect(rangeInBlock(block!, start, start + 'Haider al-Abadi'.length, document).toString()).toBe('Haider al-Abadi');
+    expect(block!.nodes.map((n) => n.data)).toEqual(['Met ', 'Haider ', 'al-', 'Abadi', ' in ', 'Baghdad', '.']);
+  });
+
+  it('trusts no node of a block whose text the page changed after it was read', () => {
+    const [block] = collectTextBlocks(page('<p>Iraq and <em>Syria</em></p>'));
+    document.querySelector('em')!.firstChild!.nodeValue = 'Syria and Jordan';
+    expect(block!.nodes).toEqual([]);
+  });
+
   it('maps a span of block text to the DOM and back', () => {
     const [block] = collectTextBlocks(page('<p>The <a>Badr</a> Organization and <em>Asa’ib</em> Ahl al-Haq.</p>'));
     const text = block!.text;
