@@ -188,6 +188,27 @@ describe.skipIf(skip)('on the page, in real Chromium: marks, the hover card, the
     expect(errors).toEqual([]);
   });
 
+  it('on a page with more marks than are kept drawn, draws those near the viewport and the rest as they scroll near', async () => {
+    const body = Array.from({ length: 800 }, (_, i) => `<p id="p${i}">Paragraph ${i}: Haider al-Abadi spoke.</p>`).join('');
+    await session.context.route('**/gen/long.html', (route) => route.fulfill({ contentType: 'text/html', body: `<!doctype html><html><body>${body}</body></html>` }));
+    const page = await open('/gen/long.html');
+    const stats = (await page.evaluate(requestStats))!;
+    expect(stats).toMatchObject({ marks: 800, windowed: true });
+    const drawnIn = () =>
+      page.evaluate(() => [...(CSS.highlights.get('backstory-person') as unknown as Set<Range>)].map((r) => (r.startContainer.parentElement as Element).id));
+    const first = await drawnIn();
+    expect(first).toContain('p0');
+    expect(first).not.toContain('p799');
+    expect(first.length).toBeLessThan(800);
+    await page.evaluate(() => document.getElementById('p799')!.scrollIntoView());
+    await expect.poll(drawnIn, { timeout: 5_000 }).toContain('p799');
+    expect(await drawnIn()).not.toContain('p0');
+    const at = (await page.evaluate(centreOf, ['#p799', 'Haider al-Abadi']))!;
+    await page.mouse.move(at.x, at.y);
+    await expect.poll(() => page.evaluate(cardState), { timeout: 5_000 }).toMatchObject({ entity: 'haider-al-abadi' });
+    expect(errors).toEqual([]);
+  });
+
   it('leaves a React-like page that hydrates after the content script ran able to hydrate and re-render', async () => {
     const page = await open('/page/hydrate.html');
     await expect.poll(() => page.evaluate(() => (window as unknown as { hydrated?: string }).hydrated), { timeout: 20_000 }).toBe('same');
