@@ -490,7 +490,8 @@ export function createPageMarker(
     firstScanPending = false;
     stats.scanDoneAt = win.performance.now();
     // With many marks, the first scan is painted once those near the viewport are drawn.
-    if (stats.windowed) await near!.settled();
+    // (A tab in the background renders no frames, so no reports: the wait ends after a second.)
+    if (stats.windowed) await Promise.race([near!.settled(), new Promise((ok) => win.setTimeout(ok, 1000))]);
     win.requestAnimationFrame(() => win.setTimeout(() => (stats.paintedAt = win.performance.now()), 0));
   });
   const idle = async (changes = true): Promise<void> => {
