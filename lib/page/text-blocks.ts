@@ -280,7 +280,8 @@ export function createBlockCollector(root: Element, doc: Document = root.ownerDo
               previous = undefined;
             }
             node = past();
-            if ((++n & 31) === 0 && stop()) {
+            // A whole block (a selector match and a textContent) is worth a look at the clock.
+            if (stop()) {
               carried = node;
               return out;
             }
@@ -288,6 +289,7 @@ export function createBlockCollector(root: Element, doc: Document = root.ownerDo
           }
           nodes.push(el);
           builders.push(inline ? b : builder(el));
+          if ((++n & 15) === 0 && stop()) return out;
         } else {
           const text = node as Text;
           if (b.nodes.length && b.last !== previous) (b.gaps ??= []).push(b.nodes.length);
@@ -296,7 +298,7 @@ export function createBlockCollector(root: Element, doc: Document = root.ownerDo
           b.lens.push(len);
           b.total += len;
           b.last = previous = text;
-          if ((++n & 31) === 0 && stop()) return out;
+          if ((++n & 15) === 0 && stop()) return out;
         }
         node = walker.nextNode();
       }
