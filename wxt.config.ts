@@ -12,6 +12,19 @@ export default defineConfig({
     esbuild: { jsx: 'automatic', jsxImportSource: 'preact' },
     build: { chunkSizeWarningLimit: 1024 },
   }),
+  hooks: {
+    // A content script's stylesheet goes into an entry of its own that runs at document_start.
+    // Firefox injects a content script's CSS at the script's run_at: at document_idle that is a new
+    // stylesheet on a laid-out page, and the next style query restyles the whole page (measured on
+    // the saved Wikipedia page: 80-140 ms in the content script's first task, none with the sheet
+    // injected before the page is built). Chromium injects it before the DOM either way.
+    'build:manifestGenerated': (_wxt, manifest) => {
+      const scripts = manifest.content_scripts ?? [];
+      manifest.content_scripts = scripts.flatMap(({ css, ...script }) =>
+        css?.length && script.run_at !== 'document_start' ? [{ matches: script.matches, css, run_at: 'document_start' }, script] : [{ css, ...script }],
+      );
+    },
+  },
   manifest: ({ browser }) => ({
     name: 'Backstory',
     description:

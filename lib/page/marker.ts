@@ -238,11 +238,11 @@ export function createPageMarker(
     for (const state of states.values()) if (state.near === false) erase(state);
   };
 
-  /** Whether a mention's text is drawn by the page: not in an inline element that is hidden. */
+  /** Whether a mention's text is drawn by the page: not in an inline element that is hidden (or in one that is). */
   const isHidden = hiddenTest(doc);
   const inView = (block: TextBlock, m: FoundMention): boolean => {
-    const parent = nodeAt(block, m.start).parentElement;
-    return !parent || parent === block.element || !isHidden(parent);
+    for (let e = nodeAt(block, m.start).parentElement; e && e !== block.element; e = e.parentElement) if (isHidden(e)) return false;
+    return true;
   };
 
   /** Reads a block again after wrapping: an element it holds counts as hidden only if none of the block's text was in it. */

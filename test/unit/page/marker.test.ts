@@ -61,6 +61,14 @@ describe('createPageMarker (wrapping fallback: happy-dom has no CSS Custom Highl
     expect(document.body.textContent).toBe(text);
   });
 
+  it('draws no mark in text an inline element hides, however deep, and takes the next mention instead', async () => {
+    document.body.innerHTML = '<p><span style="display:none"><a href="#"><b>Iraq</b></a></span> and Iraq, said <span style="visibility:hidden">Haider al-Abadi</span>.</p>';
+    marker = createPageMarker(document, { find: finder() });
+    await marker.idle();
+    expect(marks()).toEqual(['country:Iraq']);
+    expect(document.querySelector('backstory-mark')!.parentElement!.tagName).toBe('P');
+  });
+
   it('follows the settings: every mention, and types switched off', async () => {
     document.body.innerHTML = '<p>Iraq and Iraq, said Haider al-Abadi.</p>';
     marker = createPageMarker(document, { find: finder(), settings: { markMode: 'every', disabledTypes: ['person'] } });

@@ -16,11 +16,25 @@ describe('collectTextBlocks', () => {
     ['one block per paragraph, heading, item, cell', '<h1>A</h1><p>B</p><ul><li>C</li></ul><table><tr><td>D</td></tr></table>', ['A', 'B', 'C', 'D']],
     ['code, pre, forms, scripts', '<p>keep</p><pre>Iraq</pre><code>Iraq</code><textarea>Iraq</textarea><select><option>Iraq</option></select><script>var Iraq</script><button>Iraq</button>', ['keep']],
     ['hidden and aria-hidden', '<p hidden>Iraq</p><div aria-hidden="true"><p>Iraq</p></div><p style="display:none">Iraq</p><p>keep</p>', ['keep']],
+    ['invisible or content-hidden blocks', '<p style="visibility:hidden">Iraq</p><div style="content-visibility:hidden"><p>Iraq</p></div><p>keep</p>', ['keep']],
+    ['a block inside a hidden inline element', '<a href="#" style="display:none"><div>Iraq</div></a><a href="#"><span><div>keep</div></span></a>', ['keep']],
     ['editable areas', '<div contenteditable="true"><p>Iraq</p></div><div contenteditable="false"><p>keep</p></div>', ['keep']],
     ['its own card, but not its own marks', '<backstory-card><p>Iraq</p></backstory-card><p>A <backstory-mark>Iraq</backstory-mark> war</p>', ['A Iraq war']],
     ['whitespace-only nodes', '<div>\n  <p>x</p>\n</div>', ['x']],
   ])('%s', (_name, html, expected) => {
     expect(texts(html)).toEqual(expected);
+  });
+
+  it('asks whether an element is hidden only for blocks that hold something, never for empty ones', () => {
+    const asked: string[] = [];
+    const c = createBlockCollector(page('<div><img alt=""><br><hr><meta name="x"><p>one</p><div></div><p>two</p></div>'), document, (el) => {
+      asked.push(el.tagName);
+      return false;
+    });
+    const read: string[] = [];
+    while (!c.done) read.push(...c.next(() => false).map((b) => b.text));
+    expect(read).toEqual(['one', 'two']);
+    expect(asked).toEqual(['BODY', 'DIV', 'P', 'P']);
   });
 
   it('separates the parts of an element that a nested block splits, so no name spans them', () => {
