@@ -24,6 +24,7 @@ describe.skipIf(skip)('every saved news page, in real Firefox ESR', () => {
   const left: string[] = [];
   const notLoaded: string[] = [];
   let longest = 0;
+  let longestPage = '';
 
   beforeAll(async () => {
     server = await serveStatic({ '/pages/': FIXTURES });
@@ -37,15 +38,27 @@ describe.skipIf(skip)('every saved news page, in real Firefox ESR', () => {
     await session?.close();
     rmSync(session?.profile ?? '/nonexistent', { recursive: true, force: true });
     await server?.close();
-    console.log(`Firefox: longest extension task ${longest.toFixed(1)} ms; navigated away by their own script: ${left.join(', ') || 'none'}; load never reported, so not checked: ${notLoaded.join(', ') || 'none'}.`);
+    console.log(`Firefox: ${files.length - notLoaded.length - left.length} pages checked; longest extension task ${longest.toFixed(1)} ms (${longestPage}); navigated away by their own script: ${left.join(', ') || 'none'}; load never reported, so not checked: ${notLoaded.join(', ') || 'none'}.`);
   });
+
+  /** True once the page at `url` is complete (polled for 15 s). */
+  const loadedAfterAll = async (url: string): Promise<boolean> => {
+    for (let i = 0; i < 30; i++) {
+      const state = await within(page.evaluate(() => [location.href, document.readyState]).catch(() => null), 2_000);
+      if (state?.[0] === url && state[1] === 'complete') return true;
+      await new Promise((ok) => setTimeout(ok, 500));
+    }
+    return false;
+  };
 
   it.each(files)('%s', { timeout: 60_000 }, async (file) => {
     errors = [];
     const url = `${server.origin}/pages/${file}`;
     const loaded = await page.goto(url, { waitUntil: 'load', timeout: 20_000 }).then(
       () => true,
-      () => false,
+      // WebDriver BiDi fails some navigations at once ("unknown error") though the page goes on to
+      // load: such a page is checked once it is complete.
+      () => loadedAfterAll(url),
     );
     if (!loaded) {
       // WebDriver never reported its load (a request to a blocked host hanging): nothing is asserted.
@@ -61,7 +74,7 @@ describe.skipIf(skip)('every saved news page, in real Firefox ESR', () => {
     expect(stats, 'the content script reports its timings').not.toBeNull();
     expect(stats!.lastError, 'no work of the extension failed').toBeUndefined();
     expect(Number(stats!.maxSliceMs), `longest extension task (ms), in ${stats!.maxSliceWork}`).toBeLessThan(50);
-    longest = Math.max(longest, Number(stats!.maxSliceMs));
+    if (Number(stats!.maxSliceMs) > longest) [longest, longestPage] = [Number(stats!.maxSliceMs), file];
     const seen = await within(
       page.evaluate(() => ({
         aboutIraq: [...document.querySelectorAll('p, h1, h2, h3, li')].some((e) => /\bIraq\b/.test((e as HTMLElement).innerText)),
