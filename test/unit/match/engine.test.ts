@@ -121,6 +121,14 @@ describe('serializeMatcher and loadMatcher', () => {
     expect(findMentions(loaded, text).length).toBeGreaterThanOrEqual(7);
   });
 
+  it('sizes the first-word set by distinct first words, not by aliases', () => {
+    // 5,000 aliases that share 10 first words: a set of 2^12 bits (the least), 512 bytes.
+    const many: MatchableEntity[] = Array.from({ length: 5000 }, (_, i) => ({ aliases: [{ text: `Brigade${i % 10} of the Number ${i}` }] }));
+    const m = compileMatcher(many);
+    expect(m.firstWords.byteLength).toBe(512);
+    expect(findMentions(m, 'the Brigade7 of the Number 4327 said').map((x) => x.entity)).toEqual([4327]);
+  });
+
   it('loads from bytes that are not 4-byte aligned (a slice of a larger buffer)', () => {
     const bytes = serializeMatcher(seed);
     const padded = new Uint8Array(bytes.byteLength + 3);
