@@ -9,6 +9,11 @@ export interface NearViewport {
   /** Starts watching an element; its first report comes with the next frame. */
   observe(el: Element): void;
   unobserve(el: Element): void;
+  /**
+   * Whether an element is near the viewport now, by its box (the same margin), for an element not
+   * watched: a layout read, cheap while the page's layout is clean.
+   */
+  nearNow(el: Element): boolean;
   /** Resolves once every watched element has been reported at least once. */
   settled(): Promise<void>;
   destroy(): void;
@@ -16,6 +21,8 @@ export interface NearViewport {
 
 /** The margin around the viewport that counts as near: a viewport's height above and below. */
 const MARGIN = '100% 0px 100% 0px';
+/** The same margin, in viewport heights (for `nearNow`). */
+const MARGIN_HEIGHTS = 1;
 
 /**
  * Watches elements on `win`; `onChange(el, near)` is called when an element comes near the viewport
@@ -46,6 +53,11 @@ export function createNearViewport(win: Window, onChange: (el: Element, near: bo
       unreported.delete(el);
       observer.unobserve(el);
       if (!unreported.size) for (const w of waiters.splice(0)) w();
+    },
+    nearNow(el) {
+      const r = el.getBoundingClientRect();
+      const h = win.innerHeight;
+      return r.bottom >= -MARGIN_HEIGHTS * h && r.top <= h + MARGIN_HEIGHTS * h && r.right >= 0 && r.left <= win.innerWidth;
     },
     settled: () => (unreported.size ? new Promise<void>((ok) => waiters.push(ok)) : Promise.resolve()),
     destroy() {
