@@ -35,7 +35,9 @@ definePart({
   description: 'bytes fetched for a 1% change (patch vs full bundle), and a 10,000-document bundle imported into real IndexedDB in headless Chromium',
   run: async () => {
     const documents = Number(process.env.BENCH_SYNC_DOCUMENTS ?? (TINY ? 100 : 10_000));
-    const rounds = Number(process.env.BENCH_SYNC_ROUNDS ?? (TINY ? 1 : 3));
+    // Two rounds by default: each imports 10,000 documents twice (the floor, then the store) and
+    // syncs a patch, about a minute on this machine; with three the whole bench ran 10 minutes on a slow day.
+    const rounds = Number(process.env.BENCH_SYNC_ROUNDS ?? (TINY ? 1 : 2));
     const share = 0.01;
 
     const t0 = performance.now();
