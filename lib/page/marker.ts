@@ -232,7 +232,7 @@ export function createPageMarker(
       deferred.delete(el);
     } else if (near && stats.windowed && deferring) {
       // During the first scan a block is not handed to the IntersectionObserver: it recomputes every
-      // block it watches in each frame, and with thousands (a 50,000-node page) that was ~100 ms of
+      // block it watches in each frame, and with thousands (a 50,000-node page) that was 44-85 ms of
       // the scan. The block's box says whether it is near now; it is watched once the scan is done.
       deferred.add(el);
       state.near = near.nearNow(el);
