@@ -207,15 +207,7 @@ export function createPageMarker(
     if (!state.shown.length || (stats.windowed && !state.near) || !state.block.nodes.length) return;
     if (!state.visible) {
       // Drawn for the first time: leave out mentions in hidden inline elements, and choose again.
-      // Mentions of a block share their inline ancestors: each is asked about once (in Firefox a style
-      // query can cost a millisecond, and a block may hold hundreds of mentions).
-      const asked = new Map<Element, boolean>();
-      const hidden = (e: Element): boolean => {
-        let h = asked.get(e);
-        if (h === undefined) asked.set(e, (h = isHidden(e)));
-        return h;
-      };
-      state.visible = state.mentions.filter((m) => inView(state.block, m, hidden));
+      state.visible = state.mentions.filter((m) => inView(state.block, m));
       if (state.visible.length !== state.mentions.length) return choose(state);
     }
     const painted = ourOwn(() => painter.paint(state.block, state.shown));
@@ -261,8 +253,8 @@ export function createPageMarker(
 
   /** Whether a mention's text is drawn by the page: not in an inline element that is hidden (or in one that is). */
   const isHidden = hiddenTest(doc);
-  const inView = (block: TextBlock, m: FoundMention, hidden: (el: Element) => boolean): boolean => {
-    for (let e = nodeAt(block, m.start).parentElement; e && e !== block.element; e = e.parentElement) if (hidden(e)) return false;
+  const inView = (block: TextBlock, m: FoundMention): boolean => {
+    for (let e = nodeAt(block, m.start).parentElement; e && e !== block.element; e = e.parentElement) if (isHidden(e)) return false;
     return true;
   };
 
