@@ -18,7 +18,12 @@ export default defineContentScript({
     const stops: (() => void)[] = [];
     ctx.onInvalidated(() => stops.splice(0).reverse().forEach((stop) => stop()));
     const session = (settings: Settings) => {
-      const marker = createPageMarker(document, { find: (blocks) => callBackground('findMentions', { blocks }), settings });
+      const marker = createPageMarker(document, {
+        find: (blocks) => callBackground('findMentions', { blocks }),
+        settings,
+        // Firefox restyles every link when it learns their visited state: our slices read style after its frames.
+        afterFrame: import.meta.env.FIREFOX,
+      });
       const cards = createEntityCards(document, marker, {
         entity: (id) => callBackground('getEntity', { id }),
         passages: (entityId, context, limit) => callBackground('getPassages', { entityId, limit, context }),

@@ -140,13 +140,15 @@ export function createPageMarker(
     observe?: boolean;
     batchChars?: number;
     maxSliceMs?: number;
+    /** Each slice starts right after a rendered frame (Firefox: see `createIdleQueue`). */
+    afterFrame?: boolean;
     /** Milliseconds changes are gathered before they are read (default 200). */
     changeDelayMs?: number;
   },
 ): PageMarker {
   const win = doc.defaultView!;
   const root = doc.body;
-  const queue = createIdleQueue(win, { maxSliceMs: options.maxSliceMs });
+  const queue = createIdleQueue(win, { maxSliceMs: options.maxSliceMs, afterFrame: options.afterFrame });
   const painter: MarkPainter = createMarkPainter(doc, options.painter);
   const batchChars = options.batchChars ?? BATCH_CHARS;
   let settings: MarkSettings = options.settings ?? { markMode: 'first', disabledTypes: [] };
