@@ -108,18 +108,16 @@ export function createIdleQueue(
 
   /** Runs a slice in the task after the next rendered frame, or after `timeout` where no frame comes (a tab in the background). */
   const runAfterFrame = (): void => {
-    let timer: number | undefined;
-    let frame: number | undefined;
     const go = (): void => {
       if (timer === undefined) return;
       win.clearTimeout(timer);
-      win.cancelAnimationFrame(frame!);
+      win.cancelAnimationFrame(frame);
       timer = undefined;
       run();
     };
-    timer = win.setTimeout(go, timeout);
+    let timer: number | undefined = win.setTimeout(go, timeout);
     // Queued from the frame's callbacks, the task comes before work that arrives while the frame renders.
-    frame = win.requestAnimationFrame(() => {
+    const frame = win.requestAnimationFrame(() => {
       if (postTask) void postTask(go, { priority: 'user-visible' }).catch(() => undefined);
       else win.setTimeout(go, 0);
     });
