@@ -6,11 +6,13 @@
  * for a frame's idle period between slices: measured, that made marking a 50,000-node page take
  * 1.6 s, most of it waiting.)
  *
- * With `afterFrame`, each slice starts in the task right after a frame the browser rendered, where
- * the page's style is up to date. Firefox needs it: it learns whether each link was visited from
- * its parent process, after load and all at once, and restyles every link the next time style is
- * read. Profiled on a saved Wikipedia page (2,370 links): one \`getComputedStyle\` of a link in a
- * slice of ours paid that restyle, 54-137 ms, where the browser's own next frame would have.
+ * With `afterFrame`, each slice runs inside a frame the browser renders, once it has brought the
+ * page's style and layout up to date (see `runAfterFrame`). Firefox needs it: it learns whether
+ * each link was visited from its parent process, after load and all at once, and restyles every
+ * link the next time style is read. Profiled on a saved Wikipedia page (2,370 links): one
+ * `getComputedStyle` of a link in a slice of ours paid that restyle, 54-137 ms, where the browser's
+ * own next frame would have. A slice in the task right after a frame still paid it where the
+ * message came between the two (a saved CBS page: 50 ms); inside the frame nothing comes between.
  */
 
 /** One piece of work: does a slice and says whether there is more to do. */
@@ -106,19 +108,37 @@ export function createIdleQueue(
     }
   };
 
-  /** Runs a slice in the task after the next rendered frame, or after `timeout` where no frame comes (a tab in the background). */
+  /**
+   * Runs a slice inside the browser's next frame, once it has brought style and layout up to date:
+   * a ResizeObserver's callback (an element's first observation is reported in the next frame, after
+   * layout), observed from an animation-frame callback so it is reported in that same frame. Where
+   * ResizeObserver is missing, in the task after the frame. Where no frame comes (a tab in the
+   * background), after `timeout`.
+   */
+  const RO = (win as Window & { ResizeObserver?: typeof ResizeObserver }).ResizeObserver;
+  const target = win.document?.documentElement;
+  let pending: (() => void) | undefined;
+  const observer =
+    afterFrame && typeof RO === 'function' && target
+      ? new RO(() => {
+          observer!.unobserve(target);
+          pending?.();
+        })
+      : undefined;
   const runAfterFrame = (): void => {
     const go = (): void => {
-      if (timer === undefined) return;
+      if (pending !== go) return;
+      pending = undefined;
       win.clearTimeout(timer);
       win.cancelAnimationFrame(frame);
-      timer = undefined;
+      if (observer) observer.unobserve(target!);
       run();
     };
-    let timer: number | undefined = win.setTimeout(go, timeout);
-    // Queued from the frame's callbacks, the task comes before work that arrives while the frame renders.
+    pending = go;
+    const timer = win.setTimeout(go, timeout);
     const frame = win.requestAnimationFrame(() => {
-      if (postTask) void postTask(go, { priority: 'user-visible' }).catch(() => undefined);
+      if (observer) observer.observe(target!);
+      else if (postTask) void postTask(go, { priority: 'user-visible' }).catch(() => undefined);
       else win.setTimeout(go, 0);
     });
   };
@@ -148,6 +168,8 @@ export function createIdleQueue(
     stats,
     destroy() {
       destroyed = true;
+      pending = undefined;
+      observer?.disconnect();
       queue.length = 0;
       labels.length = 0;
       for (const w of waiters.splice(0)) w();

@@ -5,14 +5,34 @@ import { createIdleQueue } from '../../../lib/page/idle';
  * A window whose clock, timers, frames and tasks the test drives by hand: `log` records what ran
  * and in which kind of task, so the order of slices and frames can be asserted.
  */
-function scriptedWindow() {
+function scriptedWindow(options: { resizeObserver?: boolean } = {}) {
   let now = 0;
   let nextId = 1;
   const timers = new Map<number, { at: number; fn: () => void }>();
   const frames = new Map<number, () => void>();
   const tasks: { priority: string; fn: () => void }[] = [];
   const log: string[] = [];
+  /** ResizeObservers and the elements each observes now (reported once a frame has done its layout). */
+  const observers: { cb: () => void; targets: Set<unknown> }[] = [];
+  class FakeResizeObserver {
+    entry: { cb: () => void; targets: Set<unknown> };
+    constructor(cb: () => void) {
+      this.entry = { cb, targets: new Set() };
+      observers.push(this.entry);
+    }
+    observe(el: unknown) {
+      this.entry.targets.add(el);
+    }
+    unobserve(el: unknown) {
+      this.entry.targets.delete(el);
+    }
+    disconnect() {
+      this.entry.targets.clear();
+    }
+  }
   const win = {
+    document: { documentElement: {} },
+    ...(options.resizeObserver ? { ResizeObserver: FakeResizeObserver } : {}),
     performance: { now: () => now },
     setTimeout: (fn: () => void, ms = 0) => {
       timers.set(nextId, { at: now + ms, fn });
@@ -42,6 +62,10 @@ function scriptedWindow() {
       const due = [...frames.values()];
       frames.clear();
       for (const fn of due) fn();
+      log.push('layout');
+      // New observations are reported in the frame, after style and layout.
+      for (const o of observers) if (o.targets.size) o.cb();
+      log.push('paint');
     },
     /** Runs the tasks queued so far, in order. */
     runTasks(): void {
@@ -94,19 +118,37 @@ describe('createIdleQueue', () => {
     expect(w.pendingTasks()).toEqual([]);
     expect(w.pendingFrames()).toBe(1);
     w.frame();
-    expect(w.log).toEqual(['frame']);
+    expect(w.log).toEqual(['frame', 'layout', 'paint']);
     // The frame queued the slice as the next task (ahead of what comes while the frame renders).
     expect(w.pendingTasks()).toEqual(['user-visible']);
     w.runTasks();
-    expect(w.log).toEqual(['frame', 'draw']);
+    expect(w.log).toEqual(['frame', 'layout', 'paint', 'draw']);
     // The second slice waits for the next frame too, even though the first left work.
     expect(w.pendingTasks()).toEqual([]);
     w.frame();
     w.runTasks();
     await q.drained();
-    expect(w.log).toEqual(['frame', 'draw', 'frame', 'draw']);
+    expect(w.log).toEqual(['frame', 'layout', 'paint', 'draw', 'frame', 'layout', 'paint', 'draw']);
     // No timer is left behind once a frame started the slice.
     expect(w.pendingTimers()).toBe(0);
+  });
+
+  it('with afterFrame and ResizeObserver, runs each slice inside a frame, after its layout and before its paint', async () => {
+    const w = scriptedWindow({ resizeObserver: true });
+    const q = createIdleQueue(w.win, { maxSliceMs: 10, afterFrame: true });
+    q.push(work(w, 'draw', 2), 'draw');
+    expect(w.pendingTasks()).toEqual([]);
+    w.frame();
+    // Nothing between the frame's layout and the slice: no task comes in between.
+    expect(w.log).toEqual(['frame', 'layout', 'draw', 'paint']);
+    expect(w.pendingTasks()).toEqual([]);
+    w.frame();
+    await q.drained();
+    expect(w.log).toEqual(['frame', 'layout', 'draw', 'paint', 'frame', 'layout', 'draw', 'paint']);
+    expect(w.pendingTimers()).toBe(0);
+    // A third frame runs nothing: the work is done.
+    w.frame();
+    expect(w.log.filter((l) => l === 'draw')).toHaveLength(2);
   });
 
   it('with afterFrame, still runs where no frame comes (a tab in the background), after the timeout, once', async () => {
@@ -122,7 +164,7 @@ describe('createIdleQueue', () => {
     w.frame();
     w.runTasks();
     await q.drained();
-    expect(w.log).toEqual(['read', 'frame']);
+    expect(w.log).toEqual(['read', 'frame', 'layout', 'paint']);
     expect(q.stats.slices).toBe(1);
   });
 
