@@ -21,7 +21,7 @@ export default defineContentScript({
       const marker = createPageMarker(document, {
         find: (blocks) => callBackground('findMentions', { blocks }),
         settings,
-        // Firefox restyles every link when it learns their visited state: our slices read style after its frames.
+        // Firefox restyles every link when it learns their visited state: our slices read style inside its frames.
         afterFrame: import.meta.env.FIREFOX,
       });
       const cards = createEntityCards(document, marker, {

@@ -118,13 +118,7 @@ export function createIdleQueue(
   const RO = (win as Window & { ResizeObserver?: typeof ResizeObserver }).ResizeObserver;
   const target = win.document?.documentElement;
   let pending: (() => void) | undefined;
-  const observer =
-    afterFrame && typeof RO === 'function' && target
-      ? new RO(() => {
-          observer!.unobserve(target);
-          pending?.();
-        })
-      : undefined;
+  const observer = afterFrame && typeof RO === 'function' && target ? new RO(() => pending?.()) : undefined;
   const runAfterFrame = (): void => {
     const go = (): void => {
       if (pending !== go) return;

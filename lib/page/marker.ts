@@ -140,7 +140,7 @@ export function createPageMarker(
     observe?: boolean;
     batchChars?: number;
     maxSliceMs?: number;
-    /** Each slice starts right after a rendered frame (Firefox: see `createIdleQueue`). */
+    /** Each slice runs inside a rendered frame, after its layout (Firefox: see `createIdleQueue`). */
     afterFrame?: boolean;
     /** Milliseconds changes are gathered before they are read (default 200). */
     changeDelayMs?: number;
