@@ -42,6 +42,9 @@ export interface MarkerStats extends SliceStats {
   drawn: number;
   /** True once the page has more marks than are kept drawn: only those near the viewport are. */
   windowed: boolean;
+  /** Blocks the IntersectionObserver watches now, and those parked far from the viewport (see near-viewport.ts). */
+  watched?: number;
+  parked?: number;
   /** Calls to the matcher so far. */
   finds: number;
   /** Whole-page rescans after a flood of changes. */
@@ -612,7 +615,7 @@ export function createPageMarker(
       }
       return { entities: [...counts.values()], text };
     },
-    stats: () => ({ ...stats }),
+    stats: () => ({ ...stats, ...near?.counts() }),
     destroy() {
       destroyed = true;
       observer?.disconnect();

@@ -209,6 +209,27 @@ describe.skipIf(skip)('on the page, in real Chromium: marks, the hover card, the
     expect(errors).toEqual([]);
   });
 
+  it('watches only the blocks near the viewport, and draws those a layout change brings near without a scroll', async () => {
+    const para = (i: number) => `<p id="p${i}">Paragraph ${i}: Haider al-Abadi spoke.</p>`;
+    const top = Array.from({ length: 700 }, (_, i) => para(i)).join('');
+    const rest = Array.from({ length: 100 }, (_, i) => para(700 + i)).join('');
+    await session.context.route('**/gen/shift.html', (route) =>
+      route.fulfill({ contentType: 'text/html', body: `<!doctype html><html><body><div id="top">${top}</div>${rest}</body></html>` }),
+    );
+    const page = await open('/gen/shift.html');
+    await expect.poll(async () => Number((await page.evaluate(requestStats))!.parked), { timeout: 5_000 }).toBeGreaterThan(600);
+    const stats = (await page.evaluate(requestStats))!;
+    // The IntersectionObserver watches the blocks within its margin, not all 800.
+    expect(Number(stats.watched)).toBeLessThan(200);
+    const drawnIn = () =>
+      page.evaluate(() => [...(CSS.highlights.get('backstory-person') as unknown as Set<Range>)].map((r) => (r.startContainer.parentElement as Element).id));
+    expect(await drawnIn()).not.toContain('p700');
+    // The first 700 paragraphs are hidden (a style change: no node is added or removed), so p700 is at the top.
+    await page.evaluate(() => void (document.getElementById('top')!.style.display = 'none'));
+    await expect.poll(drawnIn, { timeout: 5_000 }).toContain('p700');
+    expect(errors).toEqual([]);
+  });
+
   it('leaves a React-like page that hydrates after the content script ran able to hydrate and re-render', async () => {
     const page = await open('/page/hydrate.html');
     await expect.poll(() => page.evaluate(() => (window as unknown as { hydrated?: string }).hydrated), { timeout: 20_000 }).toBe('same');

@@ -181,15 +181,24 @@ describe('createPageMarker with many marks', () => {
   it('draws only the marks of blocks near the viewport, and the others as they come near', async () => {
     // Stand-ins with the same shapes: a highlight registry, and an IntersectionObserver the test reports for.
     const registry = new Map<string, Set<Range>>();
-    let report: ((entries: { target: Element; isIntersecting: boolean }[]) => void) | undefined;
+    let callback: ((entries: unknown[]) => void) | undefined;
     const observed = new Set<Element>();
+    // The browser's report for elements: near when within two viewport heights, by their boxes now.
+    const H = window.innerHeight;
+    const report = (els: Element[]) =>
+      callback!(
+        els.map((target) => {
+          const r = target.getBoundingClientRect();
+          return { target, isIntersecting: r.bottom >= -2 * H && r.top <= 3 * H, boundingClientRect: r, rootBounds: { top: -2 * H, bottom: 3 * H } };
+        }),
+      );
     const css = Object.getOwnPropertyDescriptor(window, 'CSS');
     Object.defineProperty(window, 'CSS', { value: { highlights: registry }, configurable: true });
     Object.assign(window, {
       Highlight: class extends Set<Range> {},
       IntersectionObserver: class {
-        constructor(cb: typeof report) {
-          report = cb;
+        constructor(cb: typeof callback) {
+          callback = cb;
         }
         observe(el: Element) {
           observed.add(el);
@@ -204,27 +213,37 @@ describe('createPageMarker with many marks', () => {
       document.body.innerHTML = Array.from({ length: 600 }, (_, i) => `<p id="p${i}">Paragraph ${i} on Iraq.</p>`).join('');
       const ps = [...document.querySelectorAll('p')];
       // Boxes 40 px apart down the page, but p550 (placed by the page's CSS, say) at the top.
+      let scrolled = 0;
       ps.forEach((p, i) => {
-        const top = i === 550 ? 100 : i * 40;
-        p.getBoundingClientRect = () => ({ top, bottom: top + 20, left: 0, right: 300, width: 300, height: 20, x: 0, y: top, toJSON: () => ({}) });
+        p.getBoundingClientRect = () => {
+          const top = (i === 550 ? 100 : i * 40) - scrolled;
+          return { top, bottom: top + 20, left: 0, right: 300, width: 300, height: 20, x: 0, y: top, toJSON: () => ({}) };
+        };
       });
+      const nearFirst = ps.filter((p) => p.getBoundingClientRect().top <= 3 * H);
       marker = createPageMarker(document, { find: finder(), changeDelayMs: 5 });
       const done = marker.idle();
       // Past 500 marks only blocks near the viewport are drawn. While the first scan runs, the blocks
       // after that point are measured by their box, not watched: 501 blocks are watched when it is done.
       await vi.waitFor(() => expect(marker!.stats().scanDoneAt).toBeDefined(), { timeout: 10_000 });
       expect(observed.size).toBe(501);
-      report!(ps.slice(0, 501).map((p, i) => ({ target: p, isIntersecting: i < 10 })));
+      report(ps.slice(0, 501));
+      // Those reported far (below two screens) are parked: no longer watched.
+      expect(observed.size).toBe(nearFirst.length - 1);
       await done;
-      expect(observed.size).toBe(600); // watched from now on
+      expect(observed.size).toBe(nearFirst.length - 1 + 99); // and the rest of the first scan's from now on
       const drawn = () => [...(registry.get('backstory-country') ?? [])].map((r) => (r.startContainer.parentElement as Element).id);
-      expect(marker.stats()).toMatchObject({ marks: 600, drawn: 11, windowed: true });
-      expect(drawn().sort()).toEqual([...ps.slice(0, 10), ps[550]!].map((p) => p.id).sort());
-      report!([{ target: ps[599]!, isIntersecting: true }, { target: ps[0]!, isIntersecting: false }, { target: ps[550]!, isIntersecting: false }]);
+      expect(marker.stats()).toMatchObject({ marks: 600, drawn: nearFirst.length, windowed: true, watched: observed.size });
+      expect(drawn().sort()).toEqual(nearFirst.map((p) => p.id).sort());
+      // Scrolled to the end: the watched blocks are reported again (parked ones are not).
+      scrolled = 599 * 40 - 100;
+      report([...observed]);
       expect(drawn()).toContain('p599');
       expect(drawn()).not.toContain('p0');
       expect(drawn()).not.toContain('p550');
-      expect(marker.stats().drawn).toBe(10);
+      const nearLast = ps.filter((p) => { const r = p.getBoundingClientRect(); return r.bottom >= -2 * H && r.top <= 3 * H; });
+      expect(marker.stats().drawn).toBe(nearLast.length);
+      expect(marker.stats().watched).toBe(nearLast.length);
       // A mark not drawn is still found by position (a range made for it).
       expect(marker.firstMentionOf('iraq')?.range.toString()).toBe('Iraq');
     } finally {
