@@ -125,15 +125,22 @@ export function createEntityCards(doc: Document, marker: PageMarker, source: Car
     if (card && a) place(doc, card, a);
   };
 
+  /** Asks for a mention's entity and passages (or finds them asked for already: the caches hold the promises). */
+  const ask = (hit: MentionHit): [Promise<Entity | null>, Promise<PassageHit[]>] => {
+    const { entityId } = hit.mention;
+    const context = { text: hit.block.text, entityIds: [...new Set(marker.mentionsIn(hit.block).map((m) => m.entityId))] };
+    return [
+      entities(entityId, () => source.entity(entityId)),
+      passageLists(`${entityId}\u0000${context.text}`, () => source.passages(entityId, context, CARD_PASSAGES)),
+    ];
+  };
+
   const open = (hit: MentionHit, point?: { x: number; y: number }): void => {
     const started = win.performance.now();
     const id = ++openId;
     shown = hit;
     at = point;
-    const { entityId } = hit.mention;
-    const context = { text: hit.block.text, entityIds: [...new Set(marker.mentionsIn(hit.block).map((m) => m.entityId))] };
-    const entityP = entities(entityId, () => source.entity(entityId));
-    const passagesP = passageLists(`${entityId}\u0000${context.text}`, () => source.passages(entityId, context, CARD_PASSAGES));
+    const [entityP, passagesP] = ask(hit);
     // The card is drawn once, when its answers are in; only if they take longer than LOADING_MS is it
     // drawn before, as loading. Each drawing costs the page a frame (measured on a page of 50,000
     // text nodes: 30-45 ms a frame, and an open drew three).
@@ -179,6 +186,8 @@ export function createEntityCards(doc: Document, marker: PageMarker, source: Car
   const hover = createHoverController(doc, {
     hitTest: (x, y) => marker.mentionAtPoint(x, y),
     isCard: (t) => host.isHost(t),
+    // Asked for while the intent delay runs (an answer that fails is asked for again when the card opens).
+    prepare: (hit) => void ask(hit).map((p) => p.catch(() => undefined)),
     open,
     follow() {
       const a = anchor();

@@ -13,6 +13,11 @@ export interface HoverTarget {
   hitTest(x: number, y: number): MentionHit | undefined;
   /** Whether an event target is the card (its host element). */
   isCard(target: EventTarget | null): boolean;
+  /**
+   * The pointer has rested on a mention for `PREPARE_MS` and may open its card: what the card
+   * needs can be asked for now, so the card is drawn sooner once the intent delay is over.
+   */
+  prepare?(hit: MentionHit): void;
   /** Opens the card for a mention; (x, y) is where the pointer rests, if it was the pointer. */
   open(hit: MentionHit, at?: { x: number; y: number }): void;
   /** Moves the open card with its mark after a scroll; returns false when the mark is out of view. */
@@ -33,6 +38,8 @@ export interface HoverController {
 export const INTENT_MS = 120;
 /** Milliseconds after the pointer leaves the mark and the card before the card closes. */
 export const LEAVE_MS = 300;
+/** Milliseconds the pointer rests on a mark before its card is prepared (a pointer passing over asks nothing). */
+export const PREPARE_MS = 40;
 
 /** Starts the hover behaviour on `doc`. */
 export function createHoverController(doc: Document, target: HoverTarget, options: { intentMs?: number; leaveMs?: number } = {}): HoverController {
@@ -42,6 +49,7 @@ export function createHoverController(doc: Document, target: HoverTarget, option
   let current: MentionHit | undefined;
   let pending: MentionHit | undefined;
   let intentTimer: number | undefined;
+  let prepareTimer: number | undefined;
   let leaveTimer: number | undefined;
   let frame: number | undefined;
   let last: { x: number; y: number; target: EventTarget | null } | undefined;
@@ -51,7 +59,8 @@ export function createHoverController(doc: Document, target: HoverTarget, option
 
   const cancelIntent = (): void => {
     if (intentTimer !== undefined) win.clearTimeout(intentTimer);
-    intentTimer = undefined;
+    if (prepareTimer !== undefined) win.clearTimeout(prepareTimer);
+    intentTimer = prepareTimer = undefined;
     pending = undefined;
   };
   const cancelLeave = (): void => {
@@ -92,6 +101,7 @@ export function createHoverController(doc: Document, target: HoverTarget, option
         cancelIntent();
         pending = hit;
         intentTimer = win.setTimeout(() => open(hit, { x, y }), intentMs);
+        if (target.prepare && intentMs > PREPARE_MS) prepareTimer = win.setTimeout(() => target.prepare!(hit), PREPARE_MS);
       }
       return;
     }

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CARD_HOST_TAG, createEntityCards, type EntityCards, LOADING_MS } from '../../../components/card-host';
 import type { PassageHit } from '../../../lib/corpus/reader';
 import type { Entity } from '../../../lib/corpus/schema';
+import { INTENT_MS, PREPARE_MS } from '../../../lib/page/hover';
 import type { MentionHit, PageMarker } from '../../../lib/page/marker';
 
 const entity: Entity = {
@@ -74,6 +75,30 @@ describe('createEntityCards', () => {
     answer([passage]);
     await sleep(0);
     expect(cardState()).toBe('ready');
+  });
+
+  it('asks for the answers while the pointer rests on a mark, and draws the card from them when it opens', async () => {
+    const hit = mentionHit();
+    let asked = 0;
+    let answer!: (p: PassageHit[]) => void;
+    const hovered = { ...marker, mentionAtPoint: () => hit } as unknown as PageMarker;
+    cards = createEntityCards(document, hovered, {
+      entity: async () => entity,
+      passages: () => {
+        asked++;
+        return new Promise((ok) => (answer = ok));
+      },
+      readerHref: (h) => `reader.html?passage=${h.passage.id}`,
+      openReader: () => undefined,
+    });
+    document.body.dispatchEvent(new PointerEvent('pointermove', { clientX: 10, clientY: 10, bubbles: true, pointerType: 'mouse' }));
+    await sleep(PREPARE_MS + 40); // a frame, then the pointer has rested PREPARE_MS
+    expect(asked).toBe(1);
+    expect(cardState()).toBeNull(); // asked for, not open
+    answer([passage]);
+    await sleep(INTENT_MS);
+    expect(cardState()).toBe('ready');
+    expect(asked).toBe(1);
   });
 
   it('draws nothing for a card closed before its answers came', async () => {

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createHoverController, type HoverController, INTENT_MS, LEAVE_MS } from '../../../lib/page/hover';
+import { createHoverController, type HoverController, INTENT_MS, LEAVE_MS, PREPARE_MS } from '../../../lib/page/hover';
 import type { MentionHit } from '../../../lib/page/marker';
 
 /** A page with one mark at x in [0, 100) and a card at x in [200, 300); the rest is plain text. */
@@ -14,9 +14,11 @@ function setup() {
   };
   let inView = true;
   const calls: string[] = [];
+  const prepared: string[] = [];
   const controller = createHoverController(document, {
     hitTest: (x) => (x < 100 ? hit : undefined),
     isCard: (t) => t === card,
+    prepare: (h) => prepared.push(h.mention.entityId),
     open: (h) => calls.push(`open ${h.mention.entityId}`),
     follow: () => inView,
     close: () => calls.push('close'),
@@ -26,7 +28,7 @@ function setup() {
     target.dispatchEvent(e);
     vi.advanceTimersByTime(20); // one frame
   };
-  return { card, calls, controller, move, scrollAway: () => (inView = false) };
+  return { card, calls, prepared, controller, move, scrollAway: () => (inView = false) };
 }
 
 let controller: HoverController | undefined;
@@ -50,6 +52,21 @@ describe('createHoverController', () => {
     expect(s.calls).toEqual(['open iraq']);
   });
 
+  it('prepares the card once the pointer has rested on a mark for PREPARE_MS, before the intent delay is over', () => {
+    const s = setup();
+    controller = s.controller;
+    s.move(50); // hit-tested in the frame after the pointer arrived (16 ms), and 4 ms more
+    vi.advanceTimersByTime(PREPARE_MS - 10);
+    expect(s.prepared).toEqual([]);
+    vi.advanceTimersByTime(10);
+    expect(s.prepared).toEqual(['iraq']);
+    expect(s.calls).toEqual([]);
+    s.move(60); // resting on the same mark: not prepared again
+    vi.advanceTimersByTime(INTENT_MS);
+    expect(s.prepared).toEqual(['iraq']);
+    expect(s.calls).toEqual(['open iraq']);
+  });
+
   it('does not open when the pointer passes over a mark', () => {
     const s = setup();
     controller = s.controller;
@@ -57,6 +74,7 @@ describe('createHoverController', () => {
     s.move(150);
     vi.advanceTimersByTime(INTENT_MS * 2);
     expect(s.calls).toEqual([]);
+    expect(s.prepared).toEqual([]); // nor asks for anything
   });
 
   it('stays open while the pointer is in the card, and closes a short delay after it leaves both', () => {
