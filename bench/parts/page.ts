@@ -70,10 +70,13 @@ definePart({
         let markJsMarks = 0;
         let maxSlice = 0;
         let textNodes = 0;
+        /** The extension's own work in its slices, by kind (read, draw, ...), per load. */
+        const work: Record<string, number[]> = {};
         for (let r = 0; r < WARMUP + t.rounds; r++) {
           // The warm-up round (browser caches, the background's matcher) is measured, then forgotten.
           if (r === WARMUP) {
             for (const k of Object.keys(times)) times[k] = [];
+            for (const k of Object.keys(work)) delete work[k];
             maxSlice = 0;
           }
           let page = await fresh(t.url);
@@ -110,13 +113,14 @@ definePart({
           const stats = await ext.evaluate(async () => {
             for (let i = 0; i < 400; i++) {
               const mark = performance.getEntriesByName('backstory-stats').at(-1) as PerformanceMark | undefined;
-              if (mark) return JSON.parse(mark.detail as string) as { startedAt: number; paintedAt?: number; maxSliceMs: number; marks: number };
+              if (mark) return JSON.parse(mark.detail as string) as { startedAt: number; paintedAt?: number; maxSliceMs: number; marks: number; totalMs: number; workMs: Record<string, number> };
               await new Promise((ok) => setTimeout(ok, 25));
             }
             return null;
           });
           if (stats?.paintedAt !== undefined) times.extension!.push(stats.paintedAt - stats.startedAt);
           maxSlice = Math.max(maxSlice, stats?.maxSliceMs ?? 0);
+          if (stats) for (const [k, v] of Object.entries({ slices: stats.totalMs, ...stats.workMs })) (work[k] ??= []).push(v);
           await ext.close();
         }
         const s: Record<string, Timing> = Object.fromEntries(Object.entries(times).filter(([, v]) => v.length).map(([k, v]) => [k, summarize(v)]));
@@ -126,6 +130,7 @@ definePart({
           marks,
           markJsMarks,
           extensionMaxTaskMs: maxSlice,
+          extensionWorkMs: Object.fromEntries(Object.entries(work).map(([k, v]) => [k, summarize(v).median])),
           ms: s,
           extensionVsFloor: s.extension && s.floor ? s.extension.median / s.floor.median : NaN,
           inPageVsFloor: s.backstoryInPage!.median / s.floor!.median,
@@ -134,7 +139,8 @@ definePart({
         };
         log(
           `${t.name.slice(0, 48).padEnd(48)} ${String(textNodes).padStart(6)} nodes | floor ${fmt(s.floor!.median)} ms | extension ${fmt(s.extension?.median ?? NaN)} ms (${fmt(row.extensionVsFloor)}x floor, longest task ${fmt(maxSlice)} ms) | ` +
-            `in-page ${fmt(s.backstoryInPage!.median)} ms (${fmt(row.inPageVsFloor)}x) | mark.js ${fmt(s.markJs!.median)} ms (${fmt(row.markJsVsExtension)}x the extension, ${fmt(row.markJsVsInPage)}x in-page) | marks ${marks} vs mark.js ${markJsMarks}`,
+            `in-page ${fmt(s.backstoryInPage!.median)} ms (${fmt(row.inPageVsFloor)}x) | mark.js ${fmt(s.markJs!.median)} ms (${fmt(row.markJsVsExtension)}x the extension, ${fmt(row.markJsVsInPage)}x in-page) | marks ${marks} vs mark.js ${markJsMarks} | ` +
+            `the extension's slices ${Object.entries(row.extensionWorkMs).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} ms (medians)`,
         );
         rows.push(row);
       }

@@ -27,6 +27,8 @@ export interface SliceStats {
   maxSliceWork?: string;
   /** Total time spent in slices, in milliseconds. */
   totalMs: number;
+  /** Time spent in slices by the label of the work, in milliseconds. */
+  workMs: Record<string, number>;
   /** The message of the last piece of work that threw (it was dropped). */
   lastError?: string;
 }
@@ -61,7 +63,7 @@ export function createIdleQueue(
   const queue: SliceWork[] = [];
   const labels: (string | undefined)[] = [];
   const waiters: (() => void)[] = [];
-  const stats: SliceStats = { slices: 0, maxSliceMs: 0, totalMs: 0 };
+  const stats: SliceStats = { slices: 0, maxSliceMs: 0, totalMs: 0, workMs: {} };
   let scheduled = false;
   let destroyed = false;
   const now = (): number => win.performance.now();
@@ -82,12 +84,15 @@ export function createIdleQueue(
         let more = false;
         const work = queue[0]!;
         label = labels[0];
+        const began = now();
         try {
           more = work(timeUp);
         } catch (e) {
           // A failing piece of work is dropped, never retried, and never thrown into the page.
           stats.lastError = e instanceof Error ? e.message : String(e);
         }
+        const key = label ?? 'work';
+        stats.workMs[key] = (stats.workMs[key] ?? 0) + (now() - began);
         if (!more) {
           // Work it queued first now stands before it.
           const k = queue.indexOf(work);

@@ -124,7 +124,7 @@ interface BlockState {
   /** Those that get marks under the settings. */
   shown: FoundMention[];
   painted?: PaintedBlock;
-  /** Whether the block is near the viewport (once reported, or measured by its box during the first scan; only watched when windowed). */
+  /** Whether the block is near the viewport, as last reported (undefined until then). */
   near?: boolean;
 }
 
@@ -232,23 +232,11 @@ export function createPageMarker(
     state.shown = selectShown(state.visible ?? state.mentions, settings);
     stats.marks += state.shown.length;
     const el = state.block.element;
-    if (!state.shown.length) {
-      near?.unobserve(el);
-      deferred.delete(el);
-    } else if (near && stats.windowed && deferring) {
-      // During the first scan a block is not handed to the IntersectionObserver: it recomputes every
-      // block it watches in each frame, and with thousands (a 50,000-node page) that was 44-85 ms of
-      // the scan. The block's box says whether it is near now; it is watched once the scan is done.
-      deferred.add(el);
-      state.near = near.nearNow(el);
-    } else near?.observe(el);
+    if (!state.shown.length) near?.unobserve(el);
+    else near?.observe(el);
     if (!stats.windowed && near && stats.marks > MAX_DRAWN) startWindow();
     draw(state);
   };
-
-  /** Blocks with marks the first scan found once windowed: watched for being near the viewport when it is done. */
-  const deferred = new Set<Element>();
-  let deferring = true;
 
   /** From now on only blocks near the viewport keep their marks drawn (the others go once reported far). */
   const startWindow = (): void => {
@@ -277,7 +265,6 @@ export function createPageMarker(
     if (!s) return;
     erase(s);
     near?.unobserve(element);
-    deferred.delete(element);
     stats.marks -= s.shown.length;
     states.delete(element);
     stats.blocks--;
@@ -511,9 +498,6 @@ export function createPageMarker(
     // With many marks, the first scan is painted once those near the viewport are drawn.
     // (A tab in the background renders no frames, so no reports: the wait ends after a second.)
     if (stats.windowed) await Promise.race([near!.settled(), new Promise((ok) => win.setTimeout(ok, 1000))]);
-    deferring = false;
-    for (const el of deferred) near?.observe(el);
-    deferred.clear();
     win.requestAnimationFrame(() => win.setTimeout(() => (stats.paintedAt = win.performance.now()), 0));
   });
   const idle = async (changes = true): Promise<void> => {
@@ -622,7 +606,6 @@ export function createPageMarker(
       if (changeTimer !== undefined) win.clearTimeout(changeTimer);
       queue.destroy();
       near?.destroy();
-      deferred.clear();
       painter.destroy();
       states.clear();
       inflightDone = [];

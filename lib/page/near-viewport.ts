@@ -15,14 +15,9 @@
 
 /** Elements watched for being near the viewport. */
 export interface NearViewport {
-  /** Starts watching an element; its first report comes with the next frame. */
+  /** Starts watching an element (one watched or parked already is left as it is); its first report comes with the next frame. */
   observe(el: Element): void;
   unobserve(el: Element): void;
-  /**
-   * Whether an element is near the viewport now, by its box (the same margin), for an element not
-   * watched: a layout read, cheap while the page's layout is clean.
-   */
-  nearNow(el: Element): boolean;
   /** Resolves once every watched element has been reported at least once. */
   settled(): Promise<void>;
   /** Elements the observer watches now, and those parked far away. */
@@ -137,6 +132,7 @@ export function createNearViewport(win: Window, onChange: (el: Element, near: bo
 
   return {
     observe(el) {
+      if (watched.has(el) || parked.has(el)) return;
       unreported.add(el);
       watch(el);
     },
@@ -146,11 +142,6 @@ export function createNearViewport(win: Window, onChange: (el: Element, near: bo
       watched.delete(el);
       observer.unobserve(el);
       wake();
-    },
-    nearNow(el) {
-      const r = el.getBoundingClientRect();
-      const h = win.innerHeight;
-      return r.bottom >= -MARGIN_HEIGHTS * h && r.top <= h + MARGIN_HEIGHTS * h && r.right >= 0 && r.left <= win.innerWidth;
     },
     settled: () => (unreported.size ? new Promise<void>((ok) => waiters.push(ok)) : Promise.resolve()),
     counts: () => ({ watched: watched.size, parked: parked.size }),

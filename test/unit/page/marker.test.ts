@@ -193,6 +193,7 @@ describe('createPageMarker with many marks', () => {
         }),
       );
     const css = Object.getOwnPropertyDescriptor(window, 'CSS');
+    const scrollY = Object.getOwnPropertyDescriptor(window, 'scrollY');
     Object.defineProperty(window, 'CSS', { value: { highlights: registry }, configurable: true });
     Object.assign(window, {
       Highlight: class extends Set<Range> {},
@@ -220,29 +221,33 @@ describe('createPageMarker with many marks', () => {
           return { top, bottom: top + 20, left: 0, right: 300, width: 300, height: 20, x: 0, y: top, toJSON: () => ({}) };
         };
       });
-      const nearFirst = ps.filter((p) => p.getBoundingClientRect().top <= 3 * H);
+      const isNear = (p: Element) => {
+        const r = p.getBoundingClientRect();
+        return r.bottom >= -2 * H && r.top <= 3 * H;
+      };
+      const nearFirst = ps.filter(isNear);
       marker = createPageMarker(document, { find: finder(), changeDelayMs: 5 });
       const done = marker.idle();
-      // Past 500 marks only blocks near the viewport are drawn. While the first scan runs, the blocks
-      // after that point are measured by their box, not watched: 501 blocks are watched when it is done.
+      // Every block with marks is watched; past 500 marks only those reported near are drawn.
       await vi.waitFor(() => expect(marker!.stats().scanDoneAt).toBeDefined(), { timeout: 10_000 });
-      expect(observed.size).toBe(501);
-      report(ps.slice(0, 501));
+      expect(observed.size).toBe(600);
+      report(ps);
       // Those reported far (below two screens) are parked: no longer watched.
-      expect(observed.size).toBe(nearFirst.length - 1);
+      expect(observed.size).toBe(nearFirst.length);
       await done;
-      expect(observed.size).toBe(nearFirst.length - 1 + 99); // and the rest of the first scan's from now on
       const drawn = () => [...(registry.get('backstory-country') ?? [])].map((r) => (r.startContainer.parentElement as Element).id);
-      expect(marker.stats()).toMatchObject({ marks: 600, drawn: nearFirst.length, windowed: true, watched: observed.size });
+      expect(marker.stats()).toMatchObject({ marks: 600, drawn: nearFirst.length, windowed: true, watched: nearFirst.length, parked: 600 - nearFirst.length });
       expect(drawn().sort()).toEqual(nearFirst.map((p) => p.id).sort());
-      // Scrolled to the end: the watched blocks are reported again (parked ones are not).
+      // Scrolled to the end: the parked blocks now near are watched again, and all are reported.
       scrolled = 599 * 40 - 100;
+      Object.defineProperty(window, 'scrollY', { value: scrolled, configurable: true });
+      document.dispatchEvent(new Event('scroll'));
       report([...observed]);
       expect(drawn()).toContain('p599');
       expect(drawn()).not.toContain('p0');
       expect(drawn()).not.toContain('p550');
-      const nearLast = ps.filter((p) => { const r = p.getBoundingClientRect(); return r.bottom >= -2 * H && r.top <= 3 * H; });
-      expect(marker.stats().drawn).toBe(nearLast.length);
+      const nearLast = ps.filter(isNear);
+      expect(drawn().sort()).toEqual(nearLast.map((p) => p.id).sort());
       expect(marker.stats().watched).toBe(nearLast.length);
       // A mark not drawn is still found by position (a range made for it).
       expect(marker.firstMentionOf('iraq')?.range.toString()).toBe('Iraq');
@@ -251,6 +256,7 @@ describe('createPageMarker with many marks', () => {
       delete (window as Partial<Window & { IntersectionObserver: unknown }>).IntersectionObserver;
       if (css) Object.defineProperty(window, 'CSS', css);
       else delete (window as { CSS?: unknown }).CSS;
+      if (scrollY) Object.defineProperty(window, 'scrollY', scrollY);
     }
   });
 });
