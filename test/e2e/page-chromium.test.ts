@@ -210,13 +210,7 @@ describe.skipIf(skip)('on the page, in real Chromium: marks, the hover card, the
   });
 
   it('watches only the blocks near the viewport, and draws those a layout change brings near without a scroll', async () => {
-    const para = (i: number) => `<p id="p${i}">Paragraph ${i}: Haider al-Abadi spoke.</p>`;
-    const top = Array.from({ length: 700 }, (_, i) => para(i)).join('');
-    const rest = Array.from({ length: 100 }, (_, i) => para(700 + i)).join('');
-    await session.context.route('**/gen/shift.html', (route) =>
-      route.fulfill({ contentType: 'text/html', body: `<!doctype html><html><body><div id="top">${top}</div>${rest}</body></html>` }),
-    );
-    const page = await open('/gen/shift.html');
+    const page = await open('/page/long.html');
     await expect.poll(async () => Number((await page.evaluate(requestStats))!.parked), { timeout: 5_000 }).toBeGreaterThan(600);
     const stats = (await page.evaluate(requestStats))!;
     // The IntersectionObserver watches the blocks within its margin, not all 800.

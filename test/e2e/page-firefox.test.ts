@@ -125,6 +125,27 @@ describe.skipIf(skip)('on the page, in real Firefox ESR: marks, the hover card, 
     expect(errors).toEqual([]);
   });
 
+  it('on a page with more marks than are kept drawn, watches and draws only blocks near the viewport, and those a scroll or a layout change brings near', async () => {
+    const page = await open('/page/long.html');
+    await expect.poll(async () => Number((await page.evaluate(requestStats))?.parked ?? 0), { timeout: 10_000 }).toBeGreaterThan(600);
+    const stats = (await page.evaluate(requestStats))!;
+    expect(stats).toMatchObject({ marks: 800, windowed: true });
+    expect(Number(stats.watched)).toBeLessThan(200);
+    const drawnIn = () =>
+      page.evaluate(() => [...((CSS.highlights.get('backstory-person') as unknown as Set<Range> | undefined) ?? [])].map((r) => (r.startContainer.parentElement as Element).id));
+    expect(await drawnIn()).toContain('p0');
+    expect(await drawnIn()).not.toContain('p650');
+    await page.evaluate(() => document.getElementById('p650')!.scrollIntoView());
+    await expect.poll(drawnIn, { timeout: 5_000 }).toContain('p650');
+    expect(await drawnIn()).not.toContain('p0');
+    await page.evaluate(() => scrollTo(0, 0));
+    await expect.poll(drawnIn, { timeout: 5_000 }).toContain('p0');
+    // The first 700 paragraphs are hidden (no node added or removed), so p700 is at the top.
+    await page.evaluate(() => void (document.getElementById('top')!.style.display = 'none'));
+    await expect.poll(drawnIn, { timeout: 5_000 }).toContain('p700');
+    expect(errors).toEqual([]);
+  });
+
   it('leaves a React-like page that hydrates after the content script ran able to hydrate and re-render', async () => {
     const page = await open('/page/hydrate.html');
     await expect.poll(() => page.evaluate(() => (window as unknown as { hydrated?: string }).hydrated), { timeout: 20_000 }).toBe('same');
