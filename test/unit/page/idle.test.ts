@@ -101,13 +101,16 @@ describe('createIdleQueue', () => {
     const w = scriptedWindow();
     const q = createIdleQueue(w.win, { maxSliceMs: 10 });
     q.push(work(w, 'read', 3), 'read');
+    q.push(work(w, 'draw', 1), 'draw');
     expect(w.pendingTasks()).toEqual(['background']);
-    for (let i = 0; i < 3; i++) w.runTasks();
+    for (let i = 0; i < 4; i++) w.runTasks();
     await q.drained();
-    expect(w.log).toEqual(['read', 'read', 'read']);
-    expect(q.stats.slices).toBe(3);
+    expect(w.log).toEqual(['read', 'read', 'read', 'draw']);
+    expect(q.stats.slices).toBe(4);
     expect(q.stats.maxSliceMs).toBe(10);
     expect(q.stats.maxSliceWork).toBe('read');
+    // The time of each kind of work, by its label.
+    expect(q.stats.workMs).toEqual({ read: 30, draw: 10 });
   });
 
   it('with afterFrame, starts each slice in the task right after a rendered frame, never before one', async () => {
