@@ -28,6 +28,24 @@ describe.skipIf(skip)('the built extension in real Chromium', () => {
     expect(manifest.permissions).toEqual(['storage', 'alarms']);
   });
 
+  it('sends its messages by structured clone, not JSON (a page of text crosses to the matcher in one copy)', async () => {
+    // The manifest's message_serialization (Chromium 148+): a Map arrives as a Map, where JSON makes it {}.
+    const page = await session.context.newPage();
+    await page.goto(`chrome-extension://${session.extensionId}/popup.html`);
+    type Chrome = { runtime: { sendMessage(m: unknown): Promise<unknown>; onMessage: { addListener(f: (m: unknown, s: unknown, reply: (r: unknown) => void) => void): void } } };
+    await page.evaluate(() =>
+      (globalThis as unknown as { chrome: Chrome }).chrome.runtime.onMessage.addListener((m, _s, reply) => {
+        const value = (m as { probe?: unknown }).probe;
+        if (value !== undefined) reply({ isMap: value instanceof Map, size: (value as Map<string, number>).size });
+      }),
+    );
+    const echo = await session.serviceWorker.evaluate(() =>
+      (globalThis as unknown as { chrome: Chrome }).chrome.runtime.sendMessage({ probe: new Map([['Sudani', 1]]) }),
+    );
+    expect(echo).toEqual({ isMap: true, size: 1 });
+    await page.close();
+  });
+
   it('holds the default corpus in IndexedDB', async () => {
     const bundle = defaultBundle();
     const expected = {
