@@ -54,6 +54,11 @@ export function createNearViewport(win: Window, onChange: (el: Element, near: bo
     (entries) => {
       const y = win.scrollY;
       const h = win.innerHeight;
+      // The margin's edges are the same for every entry of one report: read once (each read of an
+      // entry's rectangle makes an object, and a first scan reports thousands of entries).
+      const bounds = entries[0]?.rootBounds;
+      const top = bounds?.top ?? -MARGIN_HEIGHTS * h;
+      const bottom = bounds?.bottom ?? (1 + MARGIN_HEIGHTS) * h;
       for (const e of entries) {
         const el = e.target;
         if (!watched.has(el)) continue; // unwatched since the browser computed it
@@ -63,8 +68,6 @@ export function createNearViewport(win: Window, onChange: (el: Element, near: bo
         // Parked only when above or below the margin: one beside the viewport (a carousel's next
         // slide) or clipped by a container may come into view without a scroll, so it stays watched.
         const r = e.boundingClientRect;
-        const top = e.rootBounds?.top ?? -MARGIN_HEIGHTS * h;
-        const bottom = e.rootBounds?.bottom ?? (1 + MARGIN_HEIGHTS) * h;
         if (r.top < bottom - 1 && r.bottom > top + 1) continue;
         observer.unobserve(el);
         watched.delete(el);
