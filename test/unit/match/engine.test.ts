@@ -172,6 +172,12 @@ describe('rules, with the seed catalog', () => {
     ['Al-Quds is Jerusalem; the Quds Force commander', [['Quds Force', 'quds-force']]],
     ['the Maliki school of law in Iraq', [['Iraq', 'iraq']]],
     ['the Washington Post reported that Washington and the Pentagon', [['Washington', 'united-states'], ['Pentagon', 'pentagon']]],
+    // found on the saved real pages: places, shows and firms named after America or Washington
+    ['US officials said drug routes from Latin America and South America feed North America.', [['US', 'united-states']]],
+    ['Captain America, Good Morning America and the Bank of America; American voters and America First', [['America', 'united-states']]],
+    ['The US told USA Today and the Voice of America that America would act.', [['US', 'united-states'], ['America', 'united-states']]],
+    ['disponible en 11 países de América Latina, dijo el gobierno de EE.UU. y el Pentagon', [['Pentagon', 'pentagon']]],
+    ['The State of Washington, Olympia, Washington, and the Washington Supreme Court, said a US judge in eastern Washington.', [['US', 'united-states']]],
     ['Donald Trump Jr. said', []],
     ['the European Parliament and the Iraqi parliament', [['Iraqi parliament', 'iraqi-parliament']]],
     // events are phrases
