@@ -26,9 +26,19 @@ interface Ready {
 }
 
 /**
+ * Whether the bundle shipped with the extension should replace the stored copy of the same corpus:
+ * a higher version, or the same version built later (an extension update that corrects its bundled
+ * catalog without a new content version still reaches those who installed the earlier build).
+ */
+function shippedIsNewer(stored: BundlePayload['corpus'], shipped: BundlePayload['corpus']): boolean {
+  if (stored.version !== shipped.version) return stored.version < shipped.version;
+  return Date.parse(stored.created) < Date.parse(shipped.created);
+}
+
+/**
  * Creates the corpus service. On first use it opens the store and imports the default bundle when
- * the store is empty or holds an older version of the same corpus; where the store cannot be opened
- * or written it serves the default bundle from memory and says why.
+ * the store is empty or holds an older version, or an earlier build of the same version, of the same
+ * corpus; where the store cannot be opened or written it serves the default bundle from memory and says why.
  */
 export function createCorpusService(deps: {
   loadDefault: () => Promise<BundlePayload>;
@@ -45,7 +55,7 @@ export function createCorpusService(deps: {
     try {
       store = await deps.openStore();
       const stored = (await store.isEmpty()) ? undefined : (await store.info()).corpus;
-      if (force || !stored || (stored.id === bundle.corpus.id && stored.version < bundle.corpus.version)) {
+      if (force || !stored || (stored.id === bundle.corpus.id && shippedIsNewer(stored, bundle.corpus))) {
         await store.importBundle(bundle);
       }
       return { reader: store, store, status: { info: await store.info(), storage: 'indexeddb' } };

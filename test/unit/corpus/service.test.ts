@@ -80,6 +80,23 @@ describe('createCorpusService', () => {
     expect(imports).not.toHaveBeenCalled();
   });
 
+  it('imports the default bundle when it is a later build of the stored version (a corrected catalog)', async () => {
+    const stored = corpusFixture(3, 'Stored');
+    await preinstall(stored);
+    const shipped = corpusFixture(3, 'Shipped');
+    const { corpus, imports } = service({ ...shipped, corpus: { ...shipped.corpus, created: '2026-02-01T00:00:00.000Z' } });
+    expect((await corpus.status()).info.corpus).toMatchObject({ version: 3, name: 'Shipped', created: '2026-02-01T00:00:00.000Z' });
+    expect(imports).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the stored corpus when the default bundle is an earlier build of the same version', async () => {
+    const stored = corpusFixture(3, 'Stored');
+    await preinstall({ ...stored, corpus: { ...stored.corpus, created: '2026-02-01T00:00:00.000Z' } });
+    const { corpus, imports } = service(corpusFixture(3, 'Shipped'));
+    expect((await corpus.status()).info.corpus).toMatchObject({ version: 3, name: 'Stored' });
+    expect(imports).not.toHaveBeenCalled();
+  });
+
   it('keeps a stored corpus of another id, whatever its version', async () => {
     await preinstall({ ...corpusFixture(1, 'Other'), corpus: { ...corpusFixture(1).corpus, id: 'other', name: 'Other' } });
     const { corpus, imports } = service(corpusFixture(5));
