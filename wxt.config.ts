@@ -51,9 +51,8 @@ export default defineConfig({
     // Chromium 148+ sends messages by structured clone instead of JSON when asked (Firefox always
     // does; older Chromium ignores the key, so every message stays JSON-safe). A page's text crossing
     // to the matcher (2.5 MB on the bench's 50,000-node page) is then copied, not stringified and parsed.
-    ...(browser === 'firefox' ? {} : { message_serialization: 'structured_clone' }),
     ...(browser === 'firefox'
       ? { browser_specific_settings: { gecko: { id: 'backstory@backstory.invalid', strict_min_version: '128.0' } } }
-      : {}),
+      : { message_serialization: 'structured_clone' }),
   }),
 });
