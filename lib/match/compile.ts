@@ -87,8 +87,9 @@ export function compileMatcher(entities: readonly MatchableEntity[]): CompiledMa
 
   const add = (entity: number, pattern: string, kind: number): void => {
     for (const literal of expandPattern(pattern)) {
-      // A context word in capitals (US, PM, ISIS) is an acronym: "us" and "pm" say nothing.
-      const flags = kind & PatternFlag.Context && inCapitals(literal) ? kind | PatternFlag.Acronym : kind;
+      // A context word in capitals (US, PM, ISIS) is an acronym: "us" and "pm" say nothing. So is a
+      // blocker in capitals: "ABOUT US" blocks a menu's link, not "talked about US troops".
+      const flags = kind & (PatternFlag.Context | PatternFlag.Blocker) && inCapitals(literal) ? kind | PatternFlag.Acronym : kind;
       const { text, map } = normalize(literal);
       const key = text.trim();
       if (key === '') continue;

@@ -71,7 +71,7 @@ function inCapitals(input: string, start: number, end: number): boolean {
 /** Whether a pattern of `info` (see CompiledMatcher.patterns), found at raw [start, end) whose normalised characters came from `rawOf`, may count. */
 function acceptable(info: number, input: string, rawOf: Int32Array, start: number, end: number): boolean {
   const flags = info & 0xff;
-  if (flags & BLOCKER) return true;
+  if (flags & BLOCKER && !(flags & ACRONYM)) return true;
   if (flags & ACRONYM) {
     for (let k = start; k < end; k++) if (isLowerAt(input, k)) return false;
   } else {

@@ -178,6 +178,8 @@ describe('rules, with the seed catalog', () => {
     ['The US told USA Today and the Voice of America that America would act.', [['US', 'united-states'], ['America', 'united-states']]],
     ['disponible en 11 países de América Latina, dijo el gobierno de EE.UU. y el Pentagon', [['Pentagon', 'pentagon']]],
     ['The State of Washington, Olympia, Washington, and the Washington Supreme Court, said a US judge in eastern Washington.', [['US', 'united-states']]],
+    ['ABOUT US | CONTACT US | US POLITICS', [['US', 'united-states']]],
+    ['She talked about US troops and asked readers to contact us.', [['US', 'united-states']]],
     ['Donald Trump Jr. said', []],
     ['the European Parliament and the Iraqi parliament', [['Iraqi parliament', 'iraqi-parliament']]],
     // events are phrases

@@ -112,6 +112,7 @@ describe('findMentions with hand-made catalogs', () => {
     { id: 'pmf', aliases: [{ text: 'Popular Mobilization Forces' }, { text: 'Popular Mobilization' }, { text: 'PMF', acronym: true }] },
     { id: 'badr', aliases: [{ text: 'Badr Organization' }, { text: 'Badr', weak: true }], context: ['militia'], blockers: ['Battle of Badr'] },
     { id: 'forces', aliases: [{ text: 'Forces' }] },
+    { id: 'us', aliases: [{ text: 'US', acronym: true }], blockers: ['ABOUT US'] },
   ]);
 
   it.each<[string, [string, string][]]>([
@@ -123,6 +124,10 @@ describe('findMentions with hand-made catalogs', () => {
     ['the Battle of Badr', []],
     ['the Battle of Badr, and the Badr Organization', [['Badr Organization', 'badr']]],
     ['Badr', []],
+    // a blocker in capitals blocks only in capitals
+    ['ABOUT US', []],
+    ['They talked about US troops.', [['US', 'us']]],
+    ['About US troops', [['US', 'us']]],
   ])('%j', (text, expected) => {
     expect(find(text)).toEqual(expected);
   });
