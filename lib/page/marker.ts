@@ -3,7 +3,8 @@ import { createMarkPainter, type MarkPainter, type PaintedBlock } from './highli
 import { caretAt, rectsContain } from './hit-test';
 import { createIdleQueue, type SliceStats } from './idle';
 import { createNearViewport } from './near-viewport';
-import { blockElementOf, createBlockCollector, hiddenTest, insideSkipped, isInline, MARK_TAG, nodeAt, offsetInBlock, rangeInBlock, type TextBlock } from './text-blocks';
+import { createRevealWatch } from './reveal';
+import { blockElementOf, createBlockCollector, hiddenTest, insideSkipped, isInline, MARK_TAG, nodeAt, offsetInBlock, rangeInBlock, shownLater, type TextBlock } from './text-blocks';
 
 /** A mention in a block, as the matcher (in the background) reports it. */
 export interface FoundMention {
@@ -45,6 +46,8 @@ export interface MarkerStats extends SliceStats {
   /** Blocks the IntersectionObserver watches now, and those parked far from the viewport (see near-viewport.ts). */
   watched?: number;
   parked?: number;
+  /** Hidden elements watched for being shown (see reveal.ts). */
+  hiddenWatched?: number;
   /** Calls to the matcher so far. */
   finds: number;
   /** Whole-page rescans after a flood of changes. */
@@ -312,7 +315,7 @@ export function createPageMarker(
   };
 
   const scan = (scanRoot: Element): void => {
-    const collector = createBlockCollector(scanRoot, doc, isHidden);
+    const collector = createBlockCollector(scanRoot, doc, isHidden, reveal?.watch);
     // Sending a batch (the browser serialises it) starts a slice, so it never lengthens a full one.
     queue.push((timeUp) => {
       if (waitingChars >= batchChars) send();
@@ -372,11 +375,22 @@ export function createPageMarker(
       pending.clear();
       rescanAll = true;
     }
+    gather();
+  };
+
+  /** Reads the changes gathered once `changeDelay` has passed. */
+  const gather = (): void => {
     if ((pending.size || sweepNeeded || rescanAll) && !processScheduled) {
       processScheduled = true;
       processLater(changeDelay);
     }
   };
+
+  /** Hidden elements the walk passed by: one the page shows is read as a change. */
+  const reveal = createRevealWatch(win, (el) => {
+    pending.add(el);
+    gather();
+  });
 
   /** Queues `processChanges` after `ms`; `idle()` waits for it. */
   const processLater = (ms: number): void => {
@@ -403,6 +417,7 @@ export function createPageMarker(
       lastRescan = win.performance.now();
       stats.rescans++;
       for (const el of [...states.keys()]) drop(el);
+      reveal?.reset();
       scan(root);
       return false;
     }
@@ -435,7 +450,12 @@ export function createPageMarker(
       if (!el || !root.contains(el)) continue;
       const scanRoot = isInline(el) || n.nodeType !== 1 ? blockElementOf(el, root) : el;
       if (scanRoot.tagName.toLowerCase() === MARK_TAG) continue;
-      if (insideSkipped(scanRoot, root, isHidden)) continue;
+      if (insideSkipped(scanRoot, root, isHidden)) {
+        // Added hidden, or hidden since: read when shown.
+        const hidden = reveal && shownLater(scanRoot, root, isHidden);
+        if (hidden) reveal.watch(hidden);
+        continue;
+      }
       roots.add(scanRoot);
     }
     pending.clear();
@@ -598,13 +618,14 @@ export function createPageMarker(
       }
       return { entities: [...counts.values()], text };
     },
-    stats: () => ({ ...stats, ...near?.counts() }),
+    stats: () => ({ ...stats, ...near?.counts(), hiddenWatched: reveal?.size }),
     destroy() {
       destroyed = true;
       observer?.disconnect();
       if (changeTimer !== undefined) win.clearTimeout(changeTimer);
       queue.destroy();
       near?.destroy();
+      reveal?.destroy();
       painter.destroy();
       states.clear();
       inflightDone = [];

@@ -71,15 +71,23 @@ function wholeBlock(element: Element, text: string): TextBlock {
  * (An element inside an editable area is caught by the area's own `contenteditable`: the walk
  * tests every ancestor.)
  */
-export function isSkipped(el: Element): boolean {
+export const isSkipped = (el: Element): boolean => skipReason(el) !== Skip.No;
+
+/** Why an element's text is never read: not at all, only its `hidden` attribute (which the page may take away), or anything else. */
+const enum Skip {
+  No,
+  HiddenAttribute,
+  Always,
+}
+
+function skipReason(el: Element): Skip {
   const tag = el.tagName.toUpperCase();
-  if (SKIP.has(tag)) return true;
-  if (el.hasAttributes()) {
-    if (el.getAttribute('aria-hidden') === 'true' || el.hasAttribute('hidden')) return true;
-    const editable = el.getAttribute('contenteditable');
-    if (editable !== null && editable !== 'false') return true;
-  }
-  return tag.startsWith('BACKSTORY-') && tag !== 'BACKSTORY-MARK';
+  if (SKIP.has(tag) || (tag.startsWith('BACKSTORY-') && tag !== 'BACKSTORY-MARK')) return Skip.Always;
+  if (!el.hasAttributes()) return Skip.No;
+  if (el.getAttribute('aria-hidden') === 'true') return Skip.Always;
+  const editable = el.getAttribute('contenteditable');
+  if (editable !== null && editable !== 'false') return Skip.Always;
+  return el.hasAttribute('hidden') ? Skip.HiddenAttribute : Skip.No;
 }
 
 /** The block element of a node: its nearest ancestor (or itself) that is not inline, `root` at most. */
@@ -97,6 +105,22 @@ export function insideSkipped(el: Element, stop: Node, isHidden: (el: Element) =
   if ((el as HTMLElement).isContentEditable === true) return true;
   for (let e: Element | null = el; e && e !== stop; e = e.parentElement) if (isSkipped(e) || isHidden(e)) return true;
   return false;
+}
+
+/**
+ * The outermost element from `el` up to (not including) `stop` that is hidden in a way the page may
+ * undo (by its style or the `hidden` attribute), where nothing else keeps the text from being read
+ * (code, `aria-hidden`, an editable area); else undefined.
+ */
+export function shownLater(el: Element, stop: Node, isHidden: (el: Element) => boolean): Element | undefined {
+  if ((el as HTMLElement).isContentEditable === true) return undefined;
+  let found: Element | undefined;
+  for (let e: Element | null = el; e && e !== stop; e = e.parentElement) {
+    const reason = skipReason(e);
+    if (reason === Skip.Always) return undefined;
+    if (reason === Skip.HiddenAttribute || isHidden(e)) found = e;
+  }
+  return found;
 }
 
 /**
@@ -157,9 +181,16 @@ const blank = (value: string): boolean => {
  * one element's own text that a nested block separates are joined with {@link BLOCK_SEPARATOR}, so
  * no name spans them. `isHidden` is asked for block elements (and for the inline elements around a
  * block nested in one); an inline element's hidden text, rare, is read, and the marker does not
- * draw a mark in it. An element with no child is passed by without asking.
+ * draw a mark in it. An element with no child is passed by without asking. `onHidden` hears of each
+ * element with children that the walk passes by because it is hidden (by its style or its `hidden`
+ * attribute), so a page that shows it later can have it read then.
  */
-export function createBlockCollector(root: Element, doc: Document = root.ownerDocument, isHidden: (el: Element) => boolean = hiddenTest(doc)): BlockCollector {
+export function createBlockCollector(
+  root: Element,
+  doc: Document = root.ownerDocument,
+  isHidden: (el: Element) => boolean = hiddenTest(doc),
+  onHidden?: (el: Element) => void,
+): BlockCollector {
   // A TreeWalker without a filter steps through the tree natively (a filter is a call into script
   // for every node); the stack of open elements says which block a text node belongs to, and a
   // block is complete when the walk leaves its element. Text is read a block at a time: the first
@@ -272,8 +303,11 @@ export function createBlockCollector(root: Element, doc: Document = root.ownerDo
         if (node.nodeType === 1) {
           const el = node as Element;
           const inline = isInline(el);
+          const skipped = skipReason(el);
           // An element with no child holds no text: passed by without a style query.
-          if (isSkipped(el) || (!inline && (!el.firstChild || isHidden(el) || hiddenInlineAbove()))) {
+          const hidden = skipped === Skip.No && !inline && !!el.firstChild && isHidden(el);
+          if (skipped || hidden || (!inline && (!el.firstChild || hiddenInlineAbove()))) {
+            if (onHidden && (hidden || (skipped === Skip.HiddenAttribute && el.firstChild))) onHidden(el);
             node = past();
             continue;
           }

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, type ChromiumSession, haveBrowser, launchChromium, serveStatic } from '../../cli/browsers';
-import { cardState, centreOf, expectedMarks, flatMarks, PAGE_MOUNTS, passagesOf, requestStats } from './page-support';
+import { cardState, centreOf, expectedMarks, flatMarks, PAGE_MOUNTS, passagesOf, REVEAL_NAMES, requestStats, revealParts } from './page-support';
 import { missingBrowser, readHighlights } from './support';
 
 const skip = missingBrowser('Chromium', CHROMIUM, haveBrowser(CHROMIUM));
@@ -185,6 +185,18 @@ describe.skipIf(skip)('on the page, in real Chromium: marks, the hover card, the
     // Changes are gathered for 200 ms: at most ~10 reads of the ticker in 2 s, not 40.
     expect(Number(later.finds) - Number(first.finds)).toBeLessThanOrEqual(14);
     expect(Number(later.maxSliceMs)).toBeLessThan(50);
+    expect(errors).toEqual([]);
+  });
+
+  it('marks the parts of a page it shows after load: a class, the hidden attribute, far down, added hidden', async () => {
+    const page = await open('/page/reveal.html');
+    const names = async () => (await marksOf(page)).map((m) => m.split(':')[1]);
+    await expect.poll(names, { timeout: 20_000 }).toEqual(expect.arrayContaining(REVEAL_NAMES.shown));
+    await expect.poll(async () => Number((await page.evaluate(requestStats))!.hiddenWatched), { timeout: 5_000 }).toBeGreaterThanOrEqual(5);
+    for (const name of REVEAL_NAMES.hidden) expect(await names()).not.toContain(name);
+    await page.evaluate(revealParts);
+    await expect.poll(names, { timeout: 10_000 }).toEqual(expect.arrayContaining([...REVEAL_NAMES.shown, ...REVEAL_NAMES.hidden]));
+    expect(Number((await page.evaluate(requestStats))!.hiddenWatched)).toBe(0);
     expect(errors).toEqual([]);
   });
 

@@ -3,7 +3,7 @@ import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FIREFOX, type FirefoxSession, haveBrowser, launchFirefox, serveStatic } from '../../cli/browsers';
 import { type ExtensionView, extensionView, openExtensionPage } from './firefox-support';
-import { cardState, centreOf, expectedMarks, flatMarks, PAGE_MOUNTS, passagesOf, requestStats } from './page-support';
+import { cardState, centreOf, expectedMarks, flatMarks, PAGE_MOUNTS, passagesOf, REVEAL_NAMES, requestStats, revealParts } from './page-support';
 import { defaultBundle, missingBrowser, readHighlights } from './support';
 
 const skip = missingBrowser('Firefox ESR', FIREFOX, haveBrowser(FIREFOX));
@@ -122,6 +122,18 @@ describe.skipIf(skip)('on the page, in real Firefox ESR: marks, the hover card, 
     const names = ['Haider al-Abadi', 'Badr Organization', 'Qassem Soleimani', 'Popular Mobilization Forces', 'Lloyd Austin'];
     await expect.poll(async () => (await marksOf(page)).map((m) => m.split(':')[1]), { timeout: 20_000 }).toEqual(expect.arrayContaining(names));
     expect(Number((await page.evaluate(requestStats))!.maxSliceMs)).toBeLessThan(50);
+    expect(errors).toEqual([]);
+  });
+
+  it('marks the parts of a page it shows after load: a class, the hidden attribute, far down, added hidden', async () => {
+    const page = await open('/page/reveal.html');
+    const names = async () => (await marksOf(page)).map((m) => m.split(':')[1]);
+    await expect.poll(names, { timeout: 20_000 }).toEqual(expect.arrayContaining(REVEAL_NAMES.shown));
+    await expect.poll(async () => Number((await page.evaluate(requestStats))!.hiddenWatched), { timeout: 5_000 }).toBeGreaterThanOrEqual(5);
+    for (const name of REVEAL_NAMES.hidden) expect(await names()).not.toContain(name);
+    await page.evaluate(revealParts);
+    await expect.poll(names, { timeout: 10_000 }).toEqual(expect.arrayContaining([...REVEAL_NAMES.shown, ...REVEAL_NAMES.hidden]));
+    expect(Number((await page.evaluate(requestStats))!.hiddenWatched)).toBe(0);
     expect(errors).toEqual([]);
   });
 

@@ -91,3 +91,15 @@ export function cardState(): { state: string; entity: string | null; name: strin
     links: [...card.querySelectorAll('a[data-testid="reader-link"]')].map((a) => a.getAttribute('href')!),
   };
 }
+
+/** On test/fixtures/page/reveal.html: the names shown at load, and those in its hidden parts. */
+export const REVEAL_NAMES = {
+  shown: ['Haider al-Abadi'],
+  hidden: ['Qassem Soleimani', 'Lloyd Austin', 'Badr Organization', 'Popular Mobilization Forces', 'Abu Mahdi al-Muhandis'],
+};
+
+/** Shows every hidden part of reveal.html, each the way pages do it (run in the page). */
+export function revealParts(): void {
+  for (const id of ['tab', 'far', 'appended']) document.getElementById(id)!.classList.add('open');
+  for (const id of ['later', 'inline']) (document.getElementById(id) as HTMLElement).hidden = false;
+}

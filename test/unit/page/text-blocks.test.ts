@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { BLOCK_SEPARATOR } from '../../../lib/match/blocks';
-import { collectTextBlocks, createBlockCollector, offsetInBlock, rangeInBlock, segmentsInBlock } from '../../../lib/page/text-blocks';
+import { collectTextBlocks, createBlockCollector, hiddenTest, offsetInBlock, rangeInBlock, segmentsInBlock, shownLater } from '../../../lib/page/text-blocks';
 
 function page(html: string): HTMLElement {
   document.body.innerHTML = html;
@@ -35,6 +35,28 @@ describe('collectTextBlocks', () => {
     while (!c.done) read.push(...c.next(() => false).map((b) => b.text));
     expect(read).toEqual(['one', 'two']);
     expect(asked).toEqual(['BODY', 'DIV', 'P', 'P']);
+  });
+
+  it('tells of the hidden elements it passes by that the page may show later, and of no others', () => {
+    const html =
+      '<p id="a" style="display:none">Iraq</p><div id="b" hidden><p>Iraq</p></div><p>x <a id="c" hidden>Iraq</a></p>' +
+      '<div style="display:none" id="d"><p id="inner" style="display:none">Iraq</p></div><p id="e" style="display:none"></p>' +
+      '<div aria-hidden="true"><p id="f" style="display:none">Iraq</p></div><script hidden>var Iraq</script><p>keep</p>';
+    const told: string[] = [];
+    const c = createBlockCollector(page(html), document, hiddenTest(document), (el) => told.push(el.id));
+    const read: string[] = [];
+    while (!c.done) read.push(...c.next(() => false).map((b) => b.text));
+    expect(read).toEqual(['x ', 'keep']);
+    // Not the empty #e, nor what aria-hidden or an outer hidden element holds, nor a script.
+    expect(told).toEqual(['a', 'b', 'c', 'd']);
+  });
+
+  it('finds the outermost element the page may show again, unless something else keeps the text from being read', () => {
+    const body = page('<div id="o" style="display:none"><div id="m" hidden><p id="t">Iraq</p></div></div><div aria-hidden="true"><p id="u" hidden>Iraq</p></div><p id="v">x</p>');
+    const isHidden = hiddenTest(document);
+    expect(shownLater(document.getElementById('t')!, body, isHidden)?.id).toBe('o');
+    expect(shownLater(document.getElementById('u')!, body, isHidden)).toBeUndefined();
+    expect(shownLater(document.getElementById('v')!, body, isHidden)).toBeUndefined();
   });
 
   it('separates the parts of an element that a nested block splits, so no name spans them', () => {
