@@ -315,7 +315,7 @@ export function createPageMarker(
   };
 
   const scan = (scanRoot: Element): void => {
-    const collector = createBlockCollector(scanRoot, doc, isHidden, reveal?.watch);
+    const collector = createBlockCollector(scanRoot, doc, isHidden, reveal && watchHidden);
     // Sending a batch (the browser serialises it) starts a slice, so it never lengthens a full one.
     queue.push((timeUp) => {
       if (waitingChars >= batchChars) send();
@@ -388,9 +388,24 @@ export function createPageMarker(
 
   /** Hidden elements the walk passed by: one the page shows is read as a change. */
   const reveal = createRevealWatch(win, (el) => {
+    if (insideSkipped(el, root, isHidden)) {
+      // Reported with a box, yet hidden still (its `hidden` attribute overruled by the page's CSS,
+      // say): the observer cannot tell when this one is shown, so it is not watched again.
+      unwatchable.add(el);
+      return;
+    }
     pending.add(el);
     gather();
   });
+  const unwatchable = new WeakSet<Element>();
+  /**
+   * Watches a hidden element that has no box (`display: none`, or the `hidden` attribute): one that
+   * keeps its box while hidden (`visibility: hidden`) would be reported at once, and is not watched.
+   */
+  const watchHidden = (el: Element): void => {
+    if (unwatchable.has(el) || !(el.hasAttribute('hidden') || win.getComputedStyle(el).display === 'none')) return;
+    reveal!.watch(el);
+  };
 
   /** Queues `processChanges` after `ms`; `idle()` waits for it. */
   const processLater = (ms: number): void => {
@@ -453,7 +468,7 @@ export function createPageMarker(
       if (insideSkipped(scanRoot, root, isHidden)) {
         // Added hidden, or hidden since: read when shown.
         const hidden = reveal && shownLater(scanRoot, root, isHidden);
-        if (hidden) reveal.watch(hidden);
+        if (hidden) watchHidden(hidden);
         continue;
       }
       roots.add(scanRoot);

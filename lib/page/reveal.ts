@@ -6,8 +6,9 @@
  * and the marker then reads it as a change of the page. Attribute changes are not observed: pages
  * change classes and styles all the time, and a change of one of them shows something only rarely.
  *
- * An element that keeps a box while hidden (`visibility: hidden`, `content-visibility: hidden`) is
- * reported at once and found hidden still, so it is not watched again: showing it later is missed.
+ * Only elements without a box are worth watching (`display: none`): one that keeps its box while
+ * hidden (`visibility: hidden`, `content-visibility: hidden`) is reported at once, hidden still, and
+ * showing it later is missed (the marker does not watch those).
  */
 
 /** Hidden elements watched for being shown. */

@@ -194,9 +194,14 @@ describe.skipIf(skip)('on the page, in real Chromium: marks, the hover card, the
     await expect.poll(names, { timeout: 20_000 }).toEqual(expect.arrayContaining(REVEAL_NAMES.shown));
     await expect.poll(async () => Number((await page.evaluate(requestStats))!.hiddenWatched), { timeout: 5_000 }).toBeGreaterThanOrEqual(5);
     for (const name of REVEAL_NAMES.hidden) expect(await names()).not.toContain(name);
+    // Hidden elements that keep a box are not watched, so they cost nothing while the page is still.
+    const still = (await page.evaluate(requestStats))!;
+    await new Promise((ok) => setTimeout(ok, 1000));
+    expect((await page.evaluate(requestStats))!.slices).toBe(still.slices);
     await page.evaluate(revealParts);
     await expect.poll(names, { timeout: 10_000 }).toEqual(expect.arrayContaining([...REVEAL_NAMES.shown, ...REVEAL_NAMES.hidden]));
     expect(Number((await page.evaluate(requestStats))!.hiddenWatched)).toBe(0);
+    expect(await names()).not.toContain(REVEAL_NAMES.never);
     expect(errors).toEqual([]);
   });
 

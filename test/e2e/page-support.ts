@@ -96,6 +96,8 @@ export function cardState(): { state: string; entity: string | null; name: strin
 export const REVEAL_NAMES = {
   shown: ['Haider al-Abadi'],
   hidden: ['Qassem Soleimani', 'Lloyd Austin', 'Badr Organization', 'Popular Mobilization Forces', 'Abu Mahdi al-Muhandis'],
+  /** In parts that stay hidden (by `visibility`, and by a `hidden` attribute the page's CSS overrules, whose text is not read). */
+  never: 'Nouri al-Maliki',
 };
 
 /** Shows every hidden part of reveal.html, each the way pages do it (run in the page). */
