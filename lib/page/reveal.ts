@@ -23,8 +23,9 @@ export interface RevealWatch {
 }
 
 /**
- * The most hidden elements watched at once, so a page that keeps adding hidden elements (and
- * removing them: the observer keeps what it watches) costs bounded memory.
+ * The most hidden elements watched at once, so a page that keeps adding hidden elements costs
+ * bounded memory (the observer keeps what it watches, in the page or not): at the cap, those the
+ * page has taken away are let go first.
  */
 export const MAX_WATCHED = 2000;
 /** How far from the viewport a shown element is reported: anywhere on the page, in practice. */
@@ -34,38 +35,45 @@ const MARGIN = '10000% 0px';
 export function createRevealWatch(win: Window, onShown: (el: Element) => void): RevealWatch | undefined {
   const IO = (win as Window & typeof globalThis).IntersectionObserver as typeof IntersectionObserver | undefined;
   if (typeof IO !== 'function') return undefined;
-  let watched = new WeakSet<Element>();
-  let size = 0;
+  const watched = new Set<Element>();
+  let atCap = 0;
   const callback = (entries: IntersectionObserverEntry[]): void => {
     for (const e of entries) {
-      if (!e.isIntersecting || !watched.has(e.target)) continue;
+      if (!e.isIntersecting || !watched.delete(e.target)) continue;
       observer.unobserve(e.target);
-      watched.delete(e.target);
-      size--;
       onShown(e.target);
     }
   };
   let observer = new IO(callback, { rootMargin: MARGIN });
   return {
     watch(el) {
-      if (size >= MAX_WATCHED || watched.has(el)) return;
+      if (watched.has(el)) return;
+      // At the cap, one call in 64 looks for elements to let go (so a page that keeps adding hidden
+      // elements pays a look over the cap's worth only now and then).
+      if (watched.size >= MAX_WATCHED) {
+        if (atCap++ % 64 !== 0) return;
+        for (const w of watched) {
+          if (w.isConnected) continue;
+          watched.delete(w);
+          observer.unobserve(w);
+        }
+        if (watched.size >= MAX_WATCHED) return;
+      }
       watched.add(el);
-      size++;
       observer.observe(el);
     },
     reset() {
       observer.disconnect();
       observer = new IO(callback, { rootMargin: MARGIN });
-      watched = new WeakSet();
-      size = 0;
+      watched.clear();
+      atCap = 0;
     },
     get size() {
-      return size;
+      return watched.size;
     },
     destroy() {
       observer.disconnect();
-      watched = new WeakSet();
-      size = 0;
+      watched.clear();
     },
   };
 }
