@@ -35,8 +35,11 @@ const bench: PageBench = {
   },
   async backstory(entities) {
     const m = compileMatcher(entities);
-    const find = async (blocks: string[]) =>
-      findMentionsInBlocks(m, blocks).map((list) => list.map((x) => ({ start: x.start, end: x.end, entityId: entities[x.entity]!.id, type: entities[x.entity]!.type })));
+    const index = new Map(entities.map((e, k) => [e.id, k]));
+    const find = async (blocks: string[], named: string[]) =>
+      findMentionsInBlocks(m, blocks, new Set(named.map((id) => index.get(id)!))).map((list) =>
+        list.map((x) => ({ start: x.start, end: x.end, entityId: entities[x.entity]!.id, type: entities[x.entity]!.type, ...(x.weak ? { weak: true as const } : {}) })),
+      );
     const t0 = performance.now();
     marker = createPageMarker(document, { find, observe: false });
     await marker.idle();

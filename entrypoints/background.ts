@@ -27,6 +27,8 @@ import { checkSource, type SyncSource } from '../lib/sync/sync';
 export default defineBackground(() => {
   /** Entity names by id, per entity list the matcher serves (a new corpus brings a new list). */
   const entityNames = new WeakMap<readonly { id: string; name: string }[], Map<string, string>>();
+  /** Each entity's index in the list the matcher was built from, by id (for `findMentions`' `named`). */
+  const entityIndexes = new WeakMap<readonly { id: string }[], Map<string, number>>();
   const matcherCache = openMatcherCache(extensionVersion());
   const corpus = createCorpusService({
     // The bundle shipped inside the extension is checked like any other: digest, signature, schema.
@@ -76,10 +78,19 @@ export default defineBackground(() => {
     // Ranked for the paragraph around the mention (the card sends it), over the store's postings.
     getPassages: ({ entityId, limit, context }) => coverage.passages(entityId, context, limit),
     getDocument: async ({ id }) => (await (await corpus.reader()).getDocument(id)) ?? null,
-    findMentions: async ({ blocks }) => {
+    findMentions: async ({ blocks, named }) => {
       const { matcher, entities } = await corpus.matcher();
-      return findMentionsInBlocks(matcher, blocks).map((list) =>
-        list.map((m) => ({ start: m.start, end: m.end, entityId: entities[m.entity]!.id, type: entities[m.entity]!.type })),
+      let page: Set<number> | undefined;
+      if (named?.length) {
+        let index = entityIndexes.get(entities);
+        if (!index) entityIndexes.set(entities, (index = new Map(entities.map((e, k) => [e.id, k]))));
+        page = new Set(named.map((id) => index.get(id)).filter((k) => k !== undefined));
+      }
+      return findMentionsInBlocks(matcher, blocks, page).map((list) =>
+        list.map((m) => {
+          const e = entities[m.entity]!;
+          return m.weak ? { start: m.start, end: m.end, entityId: e.id, type: e.type, weak: true } : { start: m.start, end: m.end, entityId: e.id, type: e.type };
+        }),
       );
     },
     getRelated: ({ text, entityCounts }) => coverage.related({ text, entityCounts: new Map(entityCounts) }),

@@ -19,7 +19,7 @@ export default defineContentScript({
     ctx.onInvalidated(() => stops.splice(0).reverse().forEach((stop) => stop()));
     const session = (settings: Settings) => {
       const marker = createPageMarker(document, {
-        find: (blocks) => callBackground('findMentions', { blocks }),
+        find: (blocks, named) => callBackground('findMentions', { blocks, named }),
         settings,
         // Firefox restyles every link when it learns their visited state: our slices read style inside its frames.
         afterFrame: import.meta.env.FIREFOX,

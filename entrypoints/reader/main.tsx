@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   const linked = passageId ? document.querySelector(`[data-passage="${CSS.escape(passageId)}"]`) : null;
   linked?.scrollIntoView({ block: 'center', behavior: matchMedia('(prefers-reduced-motion: reduce)').matches ? 'auto' : 'smooth' });
   // The document's names are marked and carded the same way as on any page.
-  const marker = createPageMarker(document, { find: (blocks) => callBackground('findMentions', { blocks }), settings });
+  const marker = createPageMarker(document, { find: (blocks, named) => callBackground('findMentions', { blocks, named }), settings });
   watchSettings((s) => marker.setSettings(s));
   createEntityCards(document, marker, {
     entity: (id) => callBackground('getEntity', { id }),

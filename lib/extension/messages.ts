@@ -21,6 +21,8 @@ export interface BlockMention {
   end: number;
   entityId: string;
   type: EntityType;
+  /** Found by a weak alias (confirmed): it confirms nothing elsewhere on the page. */
+  weak?: true;
 }
 
 /**
@@ -38,8 +40,11 @@ export interface ContentToBackgroundCalls {
    */
   getPassages(p: { entityId: string; limit?: number; context?: { text: string; entityIds: string[] } }): PassageHit[];
   getDocument(p: { id: string }): CorpusDocument | null;
-  /** Mentions in each of the page's text blocks, in the order given. */
-  findMentions(p: { blocks: string[] }): BlockMention[][];
+  /**
+   * Mentions in each of the page's text blocks, in the order given. `named`: entities the rest of
+   * the page names by a strong alias (from earlier calls), which confirm weak aliases in these blocks.
+   */
+  findMentions(p: { blocks: string[]; named?: string[] }): BlockMention[][];
   /** A document's passages in reading order, for the reader page. */
   getDocumentPassages(p: { documentId: string }): Passage[];
   /** Opens the reader page at a passage in a new tab (web pages cannot link to extension pages); stores nothing. */

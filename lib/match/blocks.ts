@@ -10,9 +10,10 @@ export const BLOCK_SEPARATOR = '\n\u00b6\n';
 /**
  * Finds mentions in several blocks of one page or article at once, so that a strong alias in one
  * block confirms a weak alias in another; returns each block's mentions with offsets into it.
+ * `named`: entities the rest of the page names by a strong alias (see findMentions).
  */
-export function findMentionsInBlocks(m: CompiledMatcher, blocks: readonly string[]): Mention[][] {
-  const found = findMentions(m, blocks.join(BLOCK_SEPARATOR));
+export function findMentionsInBlocks(m: CompiledMatcher, blocks: readonly string[], named?: ReadonlySet<number>): Mention[][] {
+  const found = findMentions(m, blocks.join(BLOCK_SEPARATOR), named);
   const out: Mention[][] = blocks.map(() => []);
   let block = 0;
   let offset = 0;
@@ -22,7 +23,9 @@ export function findMentionsInBlocks(m: CompiledMatcher, blocks: readonly string
       block++;
     }
     if (mention.end <= offset + blocks[block]!.length) {
-      out[block]!.push({ start: mention.start - offset, end: mention.end - offset, entity: mention.entity });
+      const start = mention.start - offset;
+      const end = mention.end - offset;
+      out[block]!.push(mention.weak ? { start, end, entity: mention.entity, weak: true } : { start, end, entity: mention.entity });
     }
   }
   return out;

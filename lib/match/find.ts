@@ -29,6 +29,8 @@ export interface Mention {
   readonly end: number;
   /** Index of the entity in the list the matcher was compiled from. */
   readonly entity: number;
+  /** True when found by a weak alias (confirmed), so it confirms nothing elsewhere; absent otherwise. */
+  readonly weak?: true;
 }
 
 /** How far (in characters of the original text) a context word may stand from a weak alias and still confirm it. */
@@ -327,13 +329,15 @@ function candidates(m: CompiledMatcher, input: string, first: number, entity: nu
 /**
  * Finds the mentions in `input`: leftmost, longest, never overlapping, on word boundaries in any
  * script, after normalisation. A weak alias counts only where the same text also names its entity
- * by a strong alias, or where one of the entity's context words stands within CONTEXT_WINDOW.
+ * by a strong alias, or where one of the entity's context words stands within CONTEXT_WINDOW, or
+ * where its entity is in `named` (entities the rest of the page names by a strong alias: text
+ * matched before, such as a page's first part or a live blog's earlier posts).
  *
  * One pass over the text, normalising on the fly: each code unit's class (`m.cls`) is its code in
  * the trie's alphabet. The pass hashes each word as it goes; only a word whose hash is among the
  * patterns' first words (`m.firstWords`) is walked in the double-array trie.
  */
-export function findMentions(m: CompiledMatcher, input: string): Mention[] {
+export function findMentions(m: CompiledMatcher, input: string, named?: ReadonlySet<number>): Mention[] {
   const n = input.length;
   const cls = m.cls;
   const firstWords = m.firstWords;
@@ -403,11 +407,11 @@ export function findMentions(m: CompiledMatcher, input: string): Mention[] {
     const bit = h >>> shift;
     if (force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1) walk(m, input, wordStart, scan, space);
   }
-  return resolve(scan.cands, scan.pats, scan.contexts);
+  return resolve(scan.cands, scan.pats, scan.contexts, named);
 }
 
 /** Chooses each candidate's entity: a strong alias first; a weak one only with its entity confirmed. */
-function resolve(cands: number[], pats: number[], contexts: number[]): Mention[] {
+function resolve(cands: number[], pats: number[], contexts: number[], named: ReadonlySet<number> | undefined): Mention[] {
   // Built at the first weak candidate only (most texts have none): the entities named by a strong
   // alias, and each entity's context positions (in text order, for a binary search). Their size
   // follows the text's candidates, not the catalog, so a short text costs little however big the catalog.
@@ -426,7 +430,7 @@ function resolve(cands: number[], pats: number[], contexts: number[]): Mention[]
         else ctx.set(contexts[k]!, [contexts[k + 1]!]);
       }
     }
-    if (strong.has(entity)) return true;
+    if (strong.has(entity) || named?.has(entity)) return true;
     const list = ctx.get(entity);
     if (!list) return false;
     let lo = 0;
@@ -456,7 +460,7 @@ function resolve(cands: number[], pats: number[], contexts: number[]): Mention[]
       } else if (chosen < 0 && confirmed(e, start)) chosen = e;
     }
     if (blocked && !strongChoice) continue;
-    if (chosen >= 0) mentions.push({ start, end: cands[c + 1]!, entity: chosen });
+    if (chosen >= 0) mentions.push(strongChoice ? { start, end: cands[c + 1]!, entity: chosen } : { start, end: cands[c + 1]!, entity: chosen, weak: true });
   }
   return mentions;
 }

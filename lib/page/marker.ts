@@ -12,10 +12,16 @@ export interface FoundMention {
   end: number;
   entityId: string;
   type: EntityType;
+  /** Found by a weak alias (a surname alone, say), confirmed where it stands: it confirms nothing elsewhere. */
+  weak?: true;
 }
 
-/** Finds the mentions in each block of text; the content script sends them to the background. */
-export type FindMentions = (blocks: string[]) => Promise<FoundMention[][]>;
+/**
+ * Finds the mentions in each block of text; the content script sends them to the background.
+ * `named`: the entities the page has named by a strong alias so far, which confirm weak aliases in
+ * these blocks (so "Abadi" in a post added later counts where the page said "Haider al-Abadi" before).
+ */
+export type FindMentions = (blocks: string[], named: string[]) => Promise<FoundMention[][]>;
 
 /** Which mentions get marks. */
 export interface MarkSettings {
@@ -276,6 +282,8 @@ export function createPageMarker(
 
   let waiting: TextBlock[] = [];
   let waitingChars = 0;
+  /** Entities the page has named by a strong alias, as the matcher has reported them so far. */
+  const named = new Set<string>();
 
   const send = (): void => {
     const batch = waiting;
@@ -285,10 +293,15 @@ export function createPageMarker(
     inflight++;
     stats.finds++;
     options
-      .find(batch.map((b) => b.text))
+      .find(
+        batch.map((b) => b.text),
+        [...named],
+      )
       .then(
         (found) => {
-          if (!destroyed) queue.push(applyFound(batch, found), 'draw', true);
+          if (destroyed) return;
+          for (const list of found) for (const m of list) if (!m.weak) named.add(m.entityId);
+          queue.push(applyFound(batch, found), 'draw', true);
         },
         (e: unknown) => {
           stats.lastError = e instanceof Error ? e.message : String(e);
@@ -433,6 +446,7 @@ export function createPageMarker(
       stats.rescans++;
       for (const el of [...states.keys()]) drop(el);
       reveal?.reset();
+      named.clear(); // the page as it is now names them again (a single-page app's new article may not)
       scan(root);
       return false;
     }

@@ -92,10 +92,13 @@ export function cardState(): { state: string; entity: string | null; name: strin
   };
 }
 
-/** On test/fixtures/page/reveal.html: the names shown at load, and those in its hidden parts. */
+/**
+ * On test/fixtures/page/reveal.html: the names shown at load, and those in its hidden parts (where
+ * "Abadi", a weak alias, counts because the page named Haider al-Abadi in full before).
+ */
 export const REVEAL_NAMES = {
   shown: ['Haider al-Abadi'],
-  hidden: ['Qassem Soleimani', 'Lloyd Austin', 'Badr Organization', 'Popular Mobilization Forces', 'Abu Mahdi al-Muhandis'],
+  hidden: ['Qassem Soleimani', 'Abadi', 'Lloyd Austin', 'Badr Organization', 'Popular Mobilization Forces', 'Abu Mahdi al-Muhandis'],
   /** In parts that stay hidden (by `visibility`, and by a `hidden` attribute the page's CSS overrules, whose text is not read). */
   never: 'Nouri al-Maliki',
 };

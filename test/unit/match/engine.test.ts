@@ -50,6 +50,17 @@ describe('the compiled matcher finds exactly what the naive matcher finds', () =
     );
   });
 
+  it('on the hand-made catalog, with entities the rest of the page names', () => {
+    const m = compileMatcher(HAND);
+    const named = fc.uniqueArray(fc.nat({ max: HAND.length - 1 }), { maxLength: HAND.length }).map((ids) => new Set(ids));
+    fc.assert(
+      fc.property(texts, named, (text, ids) => {
+        expect(findMentions(m, text, ids)).toEqual(naiveMentions(HAND, text, ids));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
   it('on the seed catalog, with arbitrary code units mixed in', () => {
     const any = fc.oneof(
       texts,
@@ -193,5 +204,21 @@ describe('rules, with the seed catalog', () => {
     ['the Tikrit offensive', [['Tikrit offensive', 'tikrit-offensive-2015']]],
   ])('%j', (text, expected) => {
     expect(named(text)).toEqual(expected);
+  });
+
+  it('counts a weak alias where the rest of the page names its entity, within the other rules', () => {
+    const ids = new Set([catalog.entities.findIndex((e) => e.id === 'haider-al-abadi'), catalog.entities.findIndex((e) => e.id === 'badr-organization')]);
+    const found = (text: string, page?: ReadonlySet<number>) => findMentions(seed, text, page).map((m) => [text.slice(m.start, m.end), m.weak ?? false]);
+    expect(found('Later, Abadi said the Sudani plan would fail.')).toEqual([]);
+    expect(found('Later, Abadi said the Sudani plan would fail.', ids)).toEqual([['Abadi', true]]);
+    // Not in a line of capitals, not against case, not through a blocker.
+    expect(found('ABADI SAYS NO', ids)).toEqual([]);
+    expect(found('later, abadi said', ids)).toEqual([]);
+    expect(found('the Battle of Badr', ids)).toEqual([]);
+    // A strong alias is no weak mention.
+    expect(found('Haider al-Abadi and Abadi')).toEqual([
+      ['Haider al-Abadi', false],
+      ['Abadi', true],
+    ]);
   });
 });

@@ -70,7 +70,7 @@ function inCapitals(input: string, start: number, end: number): boolean {
 }
 
 /** The mentions the rules of lib/match give for `input` (see the module comment). */
-export function naiveMentions(entities: readonly MatchableEntity[], input: string): Mention[] {
+export function naiveMentions(entities: readonly MatchableEntity[], input: string, named?: ReadonlySet<number>): Mention[] {
   const all = patterns(entities);
   const { text, map } = normalize(input);
   const ok = (p: Pattern, i: number, j: number): boolean => {
@@ -119,8 +119,10 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
       continue;
     }
     if (blocked) continue;
-    const weak = c.ps.find((p) => strong.has(p.entity) || contexts.some((x) => x.entity === p.entity && Math.abs(x.at - at) <= CONTEXT_WINDOW));
-    if (weak) mentions.push({ start: at, end: map[c.j - 1]! + 1, entity: weak.entity });
+    const weak = c.ps.find(
+      (p) => strong.has(p.entity) || named?.has(p.entity) || contexts.some((x) => x.entity === p.entity && Math.abs(x.at - at) <= CONTEXT_WINDOW),
+    );
+    if (weak) mentions.push({ start: at, end: map[c.j - 1]! + 1, entity: weak.entity, weak: true });
   }
   return mentions;
 }

@@ -96,6 +96,30 @@ describe('createPageMarker (wrapping fallback: happy-dom has no CSS Custom Highl
     expect(marker.stats()).toMatchObject({ blocks: 0, marks: 0 });
   });
 
+  it('tells the matcher which entities the page has named by a strong alias so far, and not those found by a weak one', async () => {
+    document.body.innerHTML = '<main><p>Haider al-Abadi and Badr.</p></main>';
+    const named: string[][] = [];
+    // "Badr" here is a weak alias the matcher confirmed: it confirms nothing elsewhere.
+    const find: FindMentions = async (blocks, page) => {
+      named.push(page);
+      return blocks.map((text) => {
+        const out: FoundMention[] = [];
+        const a = text.indexOf('Haider al-Abadi');
+        if (a >= 0) out.push({ start: a, end: a + 15, entityId: 'haider-al-abadi', type: 'person' });
+        const b = text.indexOf('Badr.');
+        if (b >= 0) out.push({ start: b, end: b + 4, entityId: 'badr', type: 'armed-group', weak: true });
+        return out;
+      });
+    };
+    marker = createPageMarker(document, { find, changeDelayMs: 5 });
+    await marker.idle();
+    const p = document.createElement('p');
+    p.textContent = 'Later, Abadi spoke.';
+    document.querySelector('main')!.append(p);
+    await settle(marker);
+    expect(named).toEqual([[], ['haider-al-abadi']]);
+  });
+
   it('reads a block again when its text changes', async () => {
     document.body.innerHTML = '<p id="live">Nothing yet.</p>';
     marker = createPageMarker(document, { find: finder(), changeDelayMs: 5 });
