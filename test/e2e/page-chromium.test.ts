@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, type ChromiumSession, haveBrowser, launchChromium, serveStatic } from '../../cli/browsers';
-import { cardState, centreOf, expectedMarks, flatMarks, PAGE_MOUNTS, passagesOf, REVEAL_NAMES, requestStats, revealParts } from './page-support';
+import { cardState, centreOf, expectedMarks, expectReveal, flatMarks, PAGE_MOUNTS, passagesOf, requestStats, revealParts } from './page-support';
 import { missingBrowser, readHighlights } from './support';
 
 const skip = missingBrowser('Chromium', CHROMIUM, haveBrowser(CHROMIUM));
@@ -190,18 +190,11 @@ describe.skipIf(skip)('on the page, in real Chromium: marks, the hover card, the
 
   it('marks the parts of a page it shows after load: a class, the hidden attribute, far down, added hidden', async () => {
     const page = await open('/page/reveal.html');
-    const names = async () => (await marksOf(page)).map((m) => m.split(':')[1]);
-    await expect.poll(names, { timeout: 20_000 }).toEqual(expect.arrayContaining(REVEAL_NAMES.shown));
-    await expect.poll(async () => Number((await page.evaluate(requestStats))!.hiddenWatched), { timeout: 5_000 }).toBeGreaterThanOrEqual(5);
-    for (const name of REVEAL_NAMES.hidden) expect(await names()).not.toContain(name);
-    // Hidden elements that keep a box are not watched, so they cost nothing while the page is still.
-    const still = (await page.evaluate(requestStats))!;
-    await new Promise((ok) => setTimeout(ok, 1000));
-    expect((await page.evaluate(requestStats))!.slices).toBe(still.slices);
-    await page.evaluate(revealParts);
-    await expect.poll(names, { timeout: 10_000 }).toEqual(expect.arrayContaining([...REVEAL_NAMES.shown, ...REVEAL_NAMES.hidden]));
-    expect(Number((await page.evaluate(requestStats))!.hiddenWatched)).toBe(0);
-    expect(await names()).not.toContain(REVEAL_NAMES.never);
+    await expectReveal({
+      names: async () => (await marksOf(page)).map((m) => m.split(':')[1]!),
+      stats: () => page.evaluate(requestStats),
+      reveal: () => page.evaluate(revealParts),
+    });
     expect(errors).toEqual([]);
   });
 

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import { ROOT } from '../../cli/browsers';
 import { createMemoryCorpus } from '../../lib/corpus/reader';
 import { findMentionsInBlocks } from '../../lib/match/blocks';
@@ -107,4 +108,26 @@ export const REVEAL_NAMES = {
 export function revealParts(): void {
   for (const id of ['tab', 'far', 'appended']) document.getElementById(id)!.classList.add('open');
   for (const id of ['later', 'inline']) (document.getElementById(id) as HTMLElement).hidden = false;
+}
+
+/**
+ * The reveal check, the same in every browser, on reveal.html once open: `names` lists the marked
+ * texts, `stats` runs requestStats in the page, `reveal` runs revealParts in it.
+ */
+export async function expectReveal(page: {
+  names: () => Promise<string[]>;
+  stats: () => Promise<Record<string, number | string> | null>;
+  reveal: () => Promise<void>;
+}): Promise<void> {
+  await expect.poll(page.names, { timeout: 20_000 }).toEqual(expect.arrayContaining(REVEAL_NAMES.shown));
+  await expect.poll(async () => Number((await page.stats())!.hiddenWatched), { timeout: 5_000 }).toBeGreaterThanOrEqual(5);
+  for (const name of REVEAL_NAMES.hidden) expect(await page.names()).not.toContain(name);
+  // Hidden elements that keep a box are not watched, so they cost nothing while the page is still.
+  const still = (await page.stats())!;
+  await new Promise((ok) => setTimeout(ok, 1000));
+  expect((await page.stats())!.slices).toBe(still.slices);
+  await page.reveal();
+  await expect.poll(page.names, { timeout: 10_000 }).toEqual(expect.arrayContaining([...REVEAL_NAMES.shown, ...REVEAL_NAMES.hidden]));
+  expect(Number((await page.stats())!.hiddenWatched)).toBe(0);
+  expect(await page.names()).not.toContain(REVEAL_NAMES.never);
 }
