@@ -1,5 +1,10 @@
 import { isWordUnit, normalize } from '../text/normalize';
+import { wordsOf } from '../text/tokenize';
+import givenNamesData from './given-names.json';
 import { expandPattern } from './pattern';
+
+/** The given names compileMatcher uses unless told others (data: given-names.json). */
+export const GIVEN_NAMES: readonly string[] = givenNamesData.names;
 
 /** What the matcher needs to know of one catalog entity. */
 export interface MatchableEntity {
@@ -20,6 +25,12 @@ export const enum PatternFlag {
   Blocker = 8,
   /** The next pattern has the same key (a key's patterns are numbered one after another). */
   More = 16,
+  /**
+   * A given name ("Hunter"), of entity -1: never a mention; a weak alias right after it names
+   * someone else ("Hunter Biden"). An entity's own given names before its weak aliases are compiled
+   * as weak aliases too ("Haider Abadi"), so they are read as one name.
+   */
+  Given = 32,
 }
 
 /**
@@ -78,8 +89,11 @@ function inCapitals(s: string): boolean {
   return letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
 }
 
-/** Compiles the entities' aliases, context words and blockers into a matcher. */
-export function compileMatcher(entities: readonly MatchableEntity[]): CompiledMatcher {
+/**
+ * Compiles the entities' aliases, context words and blockers into a matcher, with `givenNames`
+ * (single words, capitalised) as patterns of the flag Given.
+ */
+export function compileMatcher(entities: readonly MatchableEntity[], givenNames: readonly string[] = GIVEN_NAMES): CompiledMatcher {
   const keys: string[] = [];
   const pEntity: number[] = [];
   const pFlags: number[] = [];
@@ -110,13 +124,40 @@ export function compileMatcher(entities: readonly MatchableEntity[]): CompiledMa
     }
   };
 
+  const givenKeys = new Map<string, string>(); // normalised key -> the name as listed
+  for (const name of givenNames) {
+    const key = normalize(name).text.trim();
+    if (key !== '' && !givenKeys.has(key)) givenKeys.set(key, name);
+  }
   entities.forEach((e, index) => {
-    for (const a of e.aliases) {
-      add(index, a.text, (a.weak ? PatternFlag.Weak : 0) | (a.acronym ? PatternFlag.Acronym : 0));
+    const from = keys.length;
+    for (const a of e.aliases) add(index, a.text, (a.weak ? PatternFlag.Weak : 0) | (a.acronym ? PatternFlag.Acronym : 0));
+    const to = keys.length;
+    // The entity's own given names ("Haider" in "Haider al-Abadi") before one of its weak aliases are
+    // that alias still: "Haider Abadi" is a weak alias of its own, so no given name stands before "Abadi".
+    let weak = false;
+    for (let p = from; p < to; p++) if ((pFlags[p]! & (PatternFlag.Weak | PatternFlag.Acronym)) === PatternFlag.Weak) weak = true;
+    if (weak && givenKeys.size) {
+      const own = new Set<string>();
+      for (let p = from; p < to; p++) for (const w of wordsOf(keys[p]!)) if (givenKeys.has(w)) own.add(w);
+      const mine = new Set(keys.slice(from, to));
+      for (let p = from; p < to; p++) {
+        if ((pFlags[p]! & (PatternFlag.Weak | PatternFlag.Acronym)) !== PatternFlag.Weak) continue;
+        for (const w of own) {
+          const combo = `${w} ${keys[p]}`;
+          if (mine.has(combo)) continue;
+          mine.add(combo);
+          keys.push(combo);
+          pEntity.push(index);
+          pFlags.push(PatternFlag.Weak);
+          pCapital.push(0); // the given name's capital
+        }
+      }
     }
     for (const c of e.context ?? []) add(index, c, PatternFlag.Context);
     for (const b of e.blockers ?? []) add(index, b, PatternFlag.Blocker);
   });
+  for (const name of givenKeys.values()) add(-1, name, PatternFlag.Given);
 
   const trie = buildDoubleArray(keys, (p) => [pEntity[p]!, pFlags[p]! | ((pCapital[p]! + 1) << 8)]);
   return { ...trie, entityCount: entities.length };

@@ -22,6 +22,7 @@ const WEAK: number = PatternFlag.Weak;
 const ACRONYM: number = PatternFlag.Acronym;
 const BLOCKER: number = PatternFlag.Blocker;
 const MORE: number = PatternFlag.More;
+const GIVEN: number = PatternFlag.Given;
 
 /** A span of the original text (UTF-16 offsets, end exclusive) that names the entity at `entity`. */
 export interface Mention {
@@ -407,11 +408,30 @@ export function findMentions(m: CompiledMatcher, input: string, named?: Readonly
     const bit = h >>> shift;
     if (force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1) walk(m, input, wordStart, scan, space);
   }
-  return resolve(scan.cands, scan.pats, scan.contexts, named);
+  return resolve(input, scan.cands, scan.pats, scan.contexts, named);
 }
 
-/** Chooses each candidate's entity: a strong alias first; a weak one only with its entity confirmed. */
-function resolve(cands: number[], pats: number[], contexts: number[], named: ReadonlySet<number> | undefined): Mention[] {
+/**
+ * Whether input[from, to) is the gap between two words of one name: white space (no dash, no line
+ * break of a new block) and characters the normaliser drops (soft hyphens, zero-width), at most 8.
+ */
+function onlySpace(input: string, from: number, to: number): boolean {
+  if (to - from > 8) return false;
+  let space = false;
+  for (let k = from; k < to; k++) {
+    const c = input.charCodeAt(k);
+    if (c === 0x20 || c === 0xa0 || (c >= 0x09 && c <= 0x0d) || (c >= 0x2000 && c <= 0x200a) || c === 0x202f) space = true;
+    else if (kindOf(c) !== DROP) return false;
+  }
+  return space;
+}
+
+/**
+ * Chooses each candidate's entity: a strong alias first; a weak one only with its entity confirmed,
+ * and not right after a given name ("Hunter Biden"; an entity's own given name and a weak alias are
+ * compiled as one weak alias, "Haider Abadi").
+ */
+function resolve(input: string, cands: number[], pats: number[], contexts: number[], named: ReadonlySet<number> | undefined): Mention[] {
   // Built at the first weak candidate only (most texts have none): the entities named by a strong
   // alias, and each entity's context positions (in text order, for a binary search). Their size
   // follows the text's candidates, not the catalog, so a short text costs little however big the catalog.
@@ -421,7 +441,7 @@ function resolve(cands: number[], pats: number[], contexts: number[], named: Rea
     if (!strong || !ctx) {
       strong = new Set();
       for (let c = 0; c < cands.length; c += 4) {
-        for (let q = cands[c + 2]!; q < cands[c + 3]!; q += 2) if (!(pats[q + 1]! & (WEAK | BLOCKER))) strong.add(pats[q]!);
+        for (let q = cands[c + 2]!; q < cands[c + 3]!; q += 2) if (!(pats[q + 1]! & (WEAK | BLOCKER | GIVEN))) strong.add(pats[q]!);
       }
       ctx = new Map();
       for (let k = 0; k < contexts.length; k += 2) {
@@ -444,23 +464,29 @@ function resolve(cands: number[], pats: number[], contexts: number[], named: Rea
   };
 
   const mentions: Mention[] = [];
+  let given = -1; // the candidate before, when it is a given name that named nothing; -1 otherwise
   for (let c = 0; c < cands.length; c += 4) {
     const start = cands[c]!;
+    // Right after a given name ("Hunter Biden"), a weak alias names another person.
+    const afterGiven = given >= 0 && onlySpace(input, cands[given + 1]!, start);
     let chosen = -1;
     let strongChoice = false;
     let blocked = false;
+    let isGiven = false;
     for (let q = cands[c + 2]!; q < cands[c + 3]!; q += 2) {
       const flags = pats[q + 1]! & 0xff;
       const e = pats[q]!;
-      if (flags & BLOCKER) blocked = true;
+      if (flags & GIVEN) isGiven = true;
+      else if (flags & BLOCKER) blocked = true;
       else if (!(flags & WEAK)) {
         chosen = e;
         strongChoice = true;
         break;
-      } else if (chosen < 0 && confirmed(e, start)) chosen = e;
+      } else if (chosen < 0 && !afterGiven && confirmed(e, start)) chosen = e;
     }
-    if (blocked && !strongChoice) continue;
-    if (chosen >= 0) mentions.push(strongChoice ? { start, end: cands[c + 1]!, entity: chosen } : { start, end: cands[c + 1]!, entity: chosen, weak: true });
+    const mention = chosen >= 0 && (strongChoice || !blocked);
+    given = isGiven && !mention ? c : -1;
+    if (mention) mentions.push(strongChoice ? { start, end: cands[c + 1]!, entity: chosen } : { start, end: cands[c + 1]!, entity: chosen, weak: true });
   }
   return mentions;
 }

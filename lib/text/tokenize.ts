@@ -7,19 +7,22 @@ const STOPWORDS = new Set(
     'this those to up us was we were what when where which while who whom why will with would you your').split(' '),
 );
 
-/** The index terms of `text`: normalised words of two or more characters, stopwords left out. */
-export function tokenize(text: string): string[] {
-  const t = normalize(text).text;
-  const terms: string[] = [];
+/** The words of text that is already normalised: its runs of word characters, in order. */
+export function wordsOf(normalized: string): string[] {
+  const words: string[] = [];
   let start = -1;
-  for (let i = 0; i <= t.length; i++) {
-    const word = i < t.length && isWordUnit(t.charCodeAt(i));
+  for (let i = 0; i <= normalized.length; i++) {
+    const word = i < normalized.length && isWordUnit(normalized.charCodeAt(i));
     if (word && start < 0) start = i;
     else if (!word && start >= 0) {
-      const term = t.slice(start, i);
-      if (term.length > 1 && !STOPWORDS.has(term)) terms.push(term);
+      words.push(normalized.slice(start, i));
       start = -1;
     }
   }
-  return terms;
+  return words;
+}
+
+/** The index terms of `text`: normalised words of two or more characters, stopwords left out. */
+export function tokenize(text: string): string[] {
+  return wordsOf(normalize(text).text).filter((term) => term.length > 1 && !STOPWORDS.has(term));
 }

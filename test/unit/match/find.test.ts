@@ -94,6 +94,31 @@ describe('findMentions with the seed catalog', () => {
     expect(named(text)).toEqual(expected);
   });
 
+  // A weak alias right after a given name names someone else (the default list, given-names.json),
+  // unless the name is one of the entity's own; case, punctuation and line breaks still count.
+  it.each<[string, [string, string][]]>([
+    ['Joe Biden met Beau Biden.', [['Joe Biden', 'joe-biden']]],
+    ['Joe Biden met Ashley  Biden.', [['Joe Biden', 'joe-biden']]],
+    ['Joe Biden met Ashley\u00ad Biden.', [['Joe Biden', 'joe-biden']]],
+    ['Joe Biden met Ashley\nBiden.', [['Joe Biden', 'joe-biden']]],
+    ['Donald Trump and Mary Trump', [['Donald Trump', 'donald-trump']]],
+    ['Nancy Youssef wrote that Bassem Youssef joked', [['Nancy Youssef', 'nancy-youssef']]],
+    ['Hisham al-Hashimi and Omar al-Hashimi', [['Hisham al-Hashimi', 'hisham-al-hashimi']]],
+    ['Iraq: Ali Abadi, not the prime minister', [['Iraq', 'iraq']]],
+    // the entity's own given names ("Haider" is in "Haider al-Abadi") make one weak alias with its own
+    ['Iraq: Haider Abadi spoke', [['Iraq', 'iraq'], ['Haider Abadi', 'haider-al-abadi']]],
+    ['Iraq: Mohammed Sudani spoke', [['Iraq', 'iraq'], ['Mohammed Sudani', 'mohammed-shia-al-sudani']]],
+    ['Haider Abadi spoke', []],
+    // not right after a name: punctuation between, a name in lower case, a title
+    ['Donald Trump thanked Eric, Trump said', [['Donald Trump', 'donald-trump'], ['Trump', 'donald-trump']]],
+    ['Donald Trump: the move drew Trump praise', [['Donald Trump', 'donald-trump'], ['Trump', 'donald-trump']]],
+    ['Donald Trump. President Trump said', [['Donald Trump', 'donald-trump'], ['Trump', 'donald-trump']]],
+    // common words that are also names are not on the list
+    ['Donald Trump. Will Trump sign it?', [['Donald Trump', 'donald-trump'], ['Trump', 'donald-trump']]],
+  ])('given name: %j', (text, expected) => {
+    expect(named(text)).toEqual(expected);
+  });
+
   it('finds a weak alias only within CONTEXT_WINDOW of a context word', () => {
     const near = `Austin said ${'x '.repeat(CONTEXT_WINDOW / 2 - 20)}at the Pentagon`;
     const far = `Austin said ${'x '.repeat(CONTEXT_WINDOW)}at the Pentagon`;
@@ -254,7 +279,7 @@ describe('compileMatcher', () => {
   });
 
   it('counts its entities and skips aliases that normalise to nothing', () => {
-    const m = compileMatcher([{ aliases: [{ text: '’' }, { text: 'Iraq' }] }, { aliases: [{ text: '--' }] }]);
+    const m = compileMatcher([{ aliases: [{ text: '’' }, { text: 'Iraq' }] }, { aliases: [{ text: '--' }] }], []);
     expect(m.entityCount).toBe(2);
     expect(m.patterns.length).toBe(2); // one pattern: Iraq
     expect(m.patterns[0]).toBe(0); // of entity 0

@@ -1,7 +1,7 @@
-import type { MatchableEntity } from '../../../lib/match/compile';
+import { GIVEN_NAMES, type MatchableEntity } from '../../../lib/match/compile';
 import { CONTEXT_WINDOW, type Mention } from '../../../lib/match/find';
 import { expandPattern } from '../../../lib/match/pattern';
-import { isWordUnit, normalize } from '../../../lib/text/normalize';
+import { isWordUnit, Kind, kindOf, normalize } from '../../../lib/text/normalize';
 
 /**
  * A deliberately naive matcher with the rules of lib/match, for property tests: it normalises the
@@ -16,13 +16,15 @@ interface Pattern {
   acronym: boolean;
   context: boolean;
   blocker: boolean;
+  /** A given name (`entity` -1). */
+  given: boolean;
   capital: number;
 }
 
 const isUpper = (ch: string): boolean => ch !== ch.toLowerCase();
 const isLower = (ch: string): boolean => ch !== ch.toUpperCase();
 
-function patterns(entities: readonly MatchableEntity[]): Pattern[] {
+function patterns(entities: readonly MatchableEntity[], givenNames: readonly string[]): Pattern[] {
   const out: Pattern[] = [];
   const add = (entity: number, text: string, kind: Partial<Pattern>): void => {
     for (const literal of expandPattern(text)) {
@@ -40,7 +42,7 @@ function patterns(entities: readonly MatchableEntity[]): Pattern[] {
       }
       const letters = literal.replace(/[^\p{L}]/gu, '');
       const capsContext = !!kind.context && letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
-      out.push({ key, entity, weak: false, acronym: capsContext, context: false, blocker: false, capital, ...kind, ...(capsContext ? { acronym: true } : {}) });
+      out.push({ key, entity, weak: false, acronym: capsContext, context: false, blocker: false, given: false, capital, ...kind, ...(capsContext ? { acronym: true } : {}) });
     }
   };
   entities.forEach((e, i) => {
@@ -48,6 +50,26 @@ function patterns(entities: readonly MatchableEntity[]): Pattern[] {
     for (const c of e.context ?? []) add(i, c, { context: true });
     for (const b of e.blockers ?? []) add(i, b, { blocker: true });
   });
+  // Given names, each once (entity -1); an entity's own given names before its weak aliases are weak aliases.
+  const words = (key: string): string[] => key.split('').map((ch) => (isWordUnit(ch.charCodeAt(0)) ? ch : ' ')).join('').split(' ').filter(Boolean);
+  const given = new Map<string, string>();
+  for (const name of givenNames) {
+    const key = normalize(name).text.trim();
+    if (key && !given.has(key)) given.set(key, name);
+  }
+  const aliases = out.filter((p) => !p.context && !p.blocker);
+  entities.forEach((e, i) => {
+    const own = [...new Set(aliases.filter((p) => p.entity === i).flatMap((p) => words(p.key)).filter((w) => given.has(w)))].map((w) => given.get(w)!);
+    for (const a of e.aliases.filter((a) => a.weak && !a.acronym)) {
+      for (const literal of expandPattern(a.text)) {
+        for (const name of own) {
+          const combo = `${name} ${literal}`;
+          if (!aliases.some((p) => p.entity === i && p.key === normalize(combo).text.trim())) add(i, combo, { weak: true });
+        }
+      }
+    }
+  });
+  for (const name of given.values()) add(-1, name, { given: true });
   return out;
 }
 
@@ -70,8 +92,8 @@ function inCapitals(input: string, start: number, end: number): boolean {
 }
 
 /** The mentions the rules of lib/match give for `input` (see the module comment). */
-export function naiveMentions(entities: readonly MatchableEntity[], input: string, named?: ReadonlySet<number>): Mention[] {
-  const all = patterns(entities);
+export function naiveMentions(entities: readonly MatchableEntity[], input: string, named?: ReadonlySet<number>, givenNames: readonly string[] = GIVEN_NAMES): Mention[] {
+  const all = patterns(entities, givenNames);
   const { text, map } = normalize(input);
   const ok = (p: Pattern, i: number, j: number): boolean => {
     if (p.blocker) return true;
@@ -108,21 +130,31 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
       afterMatch = true;
     } else i++;
   }
-  const strong = new Set(cands.flatMap((c) => c.ps.filter((p) => !p.weak && !p.blocker).map((p) => p.entity)));
+  const strong = new Set(cands.flatMap((c) => c.ps.filter((p) => !p.weak && !p.blocker && !p.given).map((p) => p.entity)));
   const mentions: Mention[] = [];
+  let given: number | undefined; // where the candidate before ends, if it is a given name that named nothing
   for (const c of cands) {
     const at = map[c.i]!;
-    const blocked = c.ps.some((p) => p.blocker);
-    const strongP = c.ps.find((p) => !p.blocker && !p.weak);
-    if (strongP) {
-      mentions.push({ start: at, end: map[c.j - 1]! + 1, entity: strongP.entity });
-      continue;
+    const end = map[c.j - 1]! + 1;
+    const gap = given === undefined ? '' : input.slice(given, at);
+    const after = given !== undefined && gap.length <= 8 && /[\t-\r \u00a0\u2000-\u200a\u202f]/.test(gap) && [...gap].every((ch) => /[\t-\r \u00a0\u2000-\u200a\u202f]/.test(ch) || kindOf(ch.charCodeAt(0)) === Kind.Drop);
+    const isGiven = c.ps.some((p) => p.given);
+    const ps = c.ps.filter((p) => !p.given);
+    const blocked = ps.some((p) => p.blocker);
+    const strongP = ps.find((p) => !p.blocker && !p.weak);
+    let mention: Mention | undefined;
+    if (strongP) mention = { start: at, end, entity: strongP.entity };
+    else if (!blocked) {
+      const weak = ps.find(
+        (p) =>
+          p.weak &&
+          !after &&
+          (strong.has(p.entity) || named?.has(p.entity) || contexts.some((x) => x.entity === p.entity && Math.abs(x.at - at) <= CONTEXT_WINDOW)),
+      );
+      if (weak) mention = { start: at, end, entity: weak.entity, weak: true };
     }
-    if (blocked) continue;
-    const weak = c.ps.find(
-      (p) => strong.has(p.entity) || named?.has(p.entity) || contexts.some((x) => x.entity === p.entity && Math.abs(x.at - at) <= CONTEXT_WINDOW),
-    );
-    if (weak) mentions.push({ start: at, end: map[c.j - 1]! + 1, entity: weak.entity, weak: true });
+    if (mention) mentions.push(mention);
+    given = isGiven && !mention ? end : undefined;
   }
   return mentions;
 }
