@@ -88,6 +88,9 @@ describe('findMentions with the seed catalog', () => {
         ['Badr', 'badr-organization'],
       ],
     ],
+    // events: phrases, with the catalog's small grammar
+    ["the US struck Iran's key nuclear sites", [['US', 'united-states'], ["struck Iran's key nuclear sites", 'us-strikes-iran-nuclear-sites-2025']]],
+    ['strikes on three Iranian nuclear facilities', [['strikes on three Iranian nuclear facilities', 'us-strikes-iran-nuclear-sites-2025']]],
     // a weak alias in a line of capitals is not trusted, even with context near
     ['ISIS WAR IN IRAQ: AUSTIN SPEAKS', [['ISIS WAR', 'war-against-isis'], ['IRAQ', 'iraq']]],
   ])('%j', (text, expected) => {
