@@ -197,6 +197,7 @@ describe('rules, with the seed catalog', () => {
     ['disponible en 11 países de América Latina, dijo el gobierno de EE.UU. y el Pentagon', [['Pentagon', 'pentagon']]],
     ['The State of Washington, Olympia, Washington, and the Washington Supreme Court, said a US judge in eastern Washington.', [['US', 'united-states']]],
     ['ABOUT US | CONTACT US | US POLITICS', [['US', 'united-states']]],
+    ['CONNECT WITH US | TELL US WHAT YOU THINK | IRAQ IN TALKS WITH US OVER TROOPS', [['IRAQ', 'iraq'], ['US', 'united-states']]],
     ['She talked about US troops and asked readers to contact us.', [['US', 'united-states']]],
     // emphasis in capitals is not the Islamic State (a saved Daily Mail page), where IS still is
     ['ISIS fighters: critics are silenced and there IS more space. So what IS essential?', [['ISIS', 'islamic-state']]],
