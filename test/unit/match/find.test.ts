@@ -88,6 +88,7 @@ describe('findMentions with the seed catalog', () => {
         ['Badr', 'badr-organization'],
       ],
     ],
+    ['the Islamic State in Iraq and Syria lost Mosul', [['Islamic State in Iraq and Syria', 'islamic-state'], ['Mosul', 'mosul']]],
     // events: phrases, with the catalog's small grammar
     ["the US struck Iran's key nuclear sites", [['US', 'united-states'], ["struck Iran's key nuclear sites", 'us-strikes-iran-nuclear-sites-2025']]],
     ['strikes on three Iranian nuclear facilities', [['strikes on three Iranian nuclear facilities', 'us-strikes-iran-nuclear-sites-2025']]],
