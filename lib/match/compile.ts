@@ -65,7 +65,9 @@ export interface CompiledMatcher {
   readonly tails: Uint16Array;
   /**
    * Two numbers per pattern, side by side so one read fetches both: its entity's index, then its
-   * flags (PatternFlag, low 8 bits) | (the normalised index of its first capital + 1) << 8 (0: none).
+   * flags (PatternFlag, low 8 bits) | what case asks << 8: for an acronym, a bit per normalised
+   * character that is a capital in it (0: none may be lower case, as for acronyms longer than
+   * ACRONYM_MASK_BITS); otherwise the normalised index of its first capital + 1 (0: none).
    */
   readonly patterns: Int32Array;
   readonly entityCount: number;
@@ -83,6 +85,9 @@ export interface CompiledMatcher {
   readonly cls: Uint16Array;
 }
 
+/** How many characters of an acronym its capitals mask covers (the bits of an info word above its flags). */
+export const ACRONYM_MASK_BITS = 23;
+
 /** Whether `s` has two letters or more, all capitals. */
 function inCapitals(s: string): boolean {
   const letters = s.replace(/[^\p{L}]/gu, '');
@@ -97,7 +102,7 @@ export function compileMatcher(entities: readonly MatchableEntity[], givenNames:
   const keys: string[] = [];
   const pEntity: number[] = [];
   const pFlags: number[] = [];
-  const pCapital: number[] = [];
+  const pCased: number[] = [];
 
   const add = (entity: number, pattern: string, kind: number): void => {
     for (const literal of expandPattern(pattern)) {
@@ -107,12 +112,19 @@ export function compileMatcher(entities: readonly MatchableEntity[], givenNames:
       const { text, map } = normalize(literal);
       const key = text.trim();
       if (key === '') continue;
-      let capital = -1;
-      if (!(flags & PatternFlag.Blocker)) {
+      // What case asks of the text (see CompiledMatcher.patterns): an acronym, the capitals it has
+      // ("DoD", "PMUs"); another alias, its first capital.
+      let cased = 0;
+      if (flags & PatternFlag.Acronym) {
+        for (let k = 0; k < key.length && key.length <= ACRONYM_MASK_BITS; k++) {
+          const ch = literal[map[k]!]!;
+          if (ch !== ch.toLowerCase()) cased |= 1 << k;
+        }
+      } else if (!(flags & PatternFlag.Blocker)) {
         for (let k = 0; k < key.length; k++) {
           const ch = literal[map[k]!]!;
           if (ch !== ch.toLowerCase()) {
-            capital = k;
+            cased = k + 1;
             break;
           }
         }
@@ -120,7 +132,7 @@ export function compileMatcher(entities: readonly MatchableEntity[], givenNames:
       keys.push(key);
       pEntity.push(entity);
       pFlags.push(flags);
-      pCapital.push(capital);
+      pCased.push(cased);
     }
   };
 
@@ -150,7 +162,7 @@ export function compileMatcher(entities: readonly MatchableEntity[], givenNames:
           keys.push(combo);
           pEntity.push(index);
           pFlags.push(PatternFlag.Weak);
-          pCapital.push(0); // the given name's capital
+          pCased.push(1); // the given name's capital, at 0
         }
       }
     }
@@ -159,7 +171,7 @@ export function compileMatcher(entities: readonly MatchableEntity[], givenNames:
   });
   for (const name of givenKeys.values()) add(-1, name, PatternFlag.Given);
 
-  const trie = buildDoubleArray(keys, (p) => [pEntity[p]!, pFlags[p]! | ((pCapital[p]! + 1) << 8)]);
+  const trie = buildDoubleArray(keys, (p) => [pEntity[p]!, pFlags[p]! | (pCased[p]! << 8)]);
   return { ...trie, entityCount: entities.length };
 }
 

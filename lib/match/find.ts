@@ -76,7 +76,13 @@ function acceptable(info: number, input: string, rawOf: Int32Array, start: numbe
   const flags = info & 0xff;
   if (flags & BLOCKER && !(flags & ACRONYM)) return true;
   if (flags & ACRONYM) {
-    for (let k = start; k < end; k++) if (isLowerAt(input, k)) return false;
+    // Its capitals must be capitals here ("DoD", "PMUs"); without a mask, no letter may be lower case.
+    const mask = info >>> 8;
+    if (mask === 0) {
+      for (let k = start; k < end; k++) if (isLowerAt(input, k)) return false;
+    } else {
+      for (let j = 0, bits = mask; bits !== 0; j++, bits >>>= 1) if (bits & 1 && isLowerAt(input, rawOf[j]!)) return false;
+    }
   } else {
     const capital = (info >> 8) - 1;
     if (capital >= 0 && !isUpperAt(input, rawOf[capital]!)) return false;

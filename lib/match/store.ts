@@ -11,7 +11,7 @@ import type { CompiledMatcher } from './compile';
  */
 
 const MAGIC = 0x314d5342; // "BSM1" read as a little-endian u32
-const FORMAT = 4; // 4: given names (PatternFlag.Given); a format-3 matcher lacks them, so it is compiled again
+const FORMAT = 5; // 4: given names (PatternFlag.Given); 5: an acronym's capitals as a mask. An older one is compiled again.
 const HEADER_WORDS = 10; // magic + 9
 
 type ArrayName = 'da' | 'alphabet' | 'tails' | 'patterns' | 'firstWords';

@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 /** A small catalog that exercises every kind of pattern, with overlapping prefixes. */
 const HAND: MatchableEntity[] = [
-  { aliases: [{ text: 'Popular Mobilization Forces' }, { text: 'Popular Mobilization' }, { text: 'PMF', acronym: true }] },
+  { aliases: [{ text: 'Popular Mobilization Forces' }, { text: 'Popular Mobilization' }, { text: 'PMF', acronym: true }, { text: 'PMUs', acronym: true }] },
   { aliases: [{ text: 'Badr Organization' }, { text: 'Badr', weak: true }], context: ['militia', 'US'], blockers: ['Battle of Badr'] },
   { aliases: [{ text: "Asa'ib Ahl al-Haq" }, { text: 'Ahl al-Haq' }, { text: 'AAH', acronym: true }] },
   { aliases: [{ text: 'Haider al-Abadi' }, { text: 'al-Abadi' }, { text: 'Abadi', weak: true }, { text: 'حيدر العبادي' }], context: ['Iraq'] },
@@ -31,7 +31,7 @@ const GIVEN = ['Eric', 'Hunter', 'Haider', 'Ali', 'Badr'];
 /** For the seed catalog: names of nobody, and names that are words of its aliases (Haider al-Abadi, Mohammed al-Sudani). */
 const SEED_GIVEN = ['Hunter', 'Eric', 'Tariq', 'Haider', 'Mohammed'];
 const WORDS = [
-  'Eric', 'eric', 'Hunter', 'Ali', 'Tariq', 'Mohammed', 'Biden', 'Trump', 'Sudani', 'al-Hashimi', 'Eric Abadi', 'Hunter Badr', 'Haider Abadi', 'Ali Badr',
+  'PMUs', 'PMUS', 'pmus', 'PmUs', 'Eric', 'eric', 'Hunter', 'Ali', 'Tariq', 'Mohammed', 'Biden', 'Trump', 'Sudani', 'al-Hashimi', 'Eric Abadi', 'Hunter Badr', 'Haider Abadi', 'Ali Badr',
   'ERIC ABADI', 'eric Abadi', 'Tariq al-Hashimi', 'Hunter Biden', 'Mohammed Sudani',
   'Popular', 'Mobilization', 'Forces', 'PMF', 'pmf', 'Badr', 'Organization', 'Battle', 'of', 'militia', 'US', 'us', "Asa'ib", 'Asa’ib',
   'Asaʿib', 'Asaib', 'Ahl', 'al-Haq', 'al‑Haq', 'AAH', 'Aah', 'Haider', 'al-Abadi', 'Abadi', 'Abadi’s', "Abadi's", 'Iraq', 'حيدر', 'العبادي',

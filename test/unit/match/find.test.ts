@@ -61,6 +61,11 @@ describe('findMentions with the seed catalog', () => {
     ['AAH', [['AAH', 'asaib-ahl-al-haq']]],
     ['isis', []],
     ['ISIS', [['ISIS', 'islamic-state']]],
+    // an acronym with lower-case letters asks for its capitals only
+    ['the DoD and the DOD', [['DoD', 'pentagon'], ['DOD', 'pentagon']]],
+    ['the Dod and the dod', []],
+    ['the PMUs and the PMUS', [['PMUs', 'popular-mobilization-forces'], ['PMUS', 'popular-mobilization-forces']]],
+    ['the Pmus and the pmus', []],
     // weak aliases alone are not marked
     ['Austin, Texas', []],
     ['Elizabeth Warren said', []],

@@ -19,6 +19,8 @@ interface Pattern {
   /** A given name (`entity` -1). */
   given: boolean;
   capital: number;
+  /** Where the literal has capitals (what an acronym asks of the text, up to 23 characters). */
+  caps: number[];
 }
 
 const isUpper = (ch: string): boolean => ch !== ch.toLowerCase();
@@ -40,9 +42,10 @@ function patterns(entities: readonly MatchableEntity[], givenNames: readonly str
           }
         }
       }
+      const caps = key.length <= 23 ? Array.from({ length: key.length }, (_, k) => k).filter((k) => isUpper(literal[map[k]!]!)) : [];
       const letters = literal.replace(/[^\p{L}]/gu, '');
       const capsContext = !!kind.context && letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
-      out.push({ key, entity, weak: false, acronym: capsContext, context: false, blocker: false, given: false, capital, ...kind, ...(capsContext ? { acronym: true } : {}) });
+      out.push({ key, entity, weak: false, acronym: capsContext, context: false, blocker: false, given: false, capital, caps, ...kind, ...(capsContext ? { acronym: true } : {}) });
     }
   };
   entities.forEach((e, i) => {
@@ -99,7 +102,9 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
     if (p.blocker) return true;
     const start = map[i]!;
     const end = map[j - 1]! + 1;
-    if (p.acronym) {
+    if (p.acronym && p.caps.length) {
+      if (p.caps.some((k) => isLower(input[map[i + k]!]!))) return false;
+    } else if (p.acronym) {
       for (let k = start; k < end; k++) if (isLower(input[k]!)) return false;
     } else if (p.capital >= 0 && !isUpper(input[map[i + p.capital]!]!)) return false;
     return !(p.weak && !p.context && inCapitals(input, start, end));
