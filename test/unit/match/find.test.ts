@@ -95,6 +95,7 @@ describe('findMentions with the seed catalog', () => {
     ],
     ['the Islamic State in Iraq and Syria lost Mosul', [['Islamic State in Iraq and Syria', 'islamic-state'], ['Mosul', 'mosul']]],
     // events: phrases, with the catalog's small grammar
+    ['Iraqi forces retook Ramadi, then recaptured Mosul', [['Iraqi forces', 'iraqi-security-forces'], ['retook Ramadi', 'ramadi-counteroffensive-2015'], ['recaptured Mosul', 'battle-of-mosul-2016-2017']]],
     ["the US struck Iran's key nuclear sites", [['US', 'united-states'], ["struck Iran's key nuclear sites", 'us-strikes-iran-nuclear-sites-2025']]],
     ['strikes on three Iranian nuclear facilities', [['strikes on three Iranian nuclear facilities', 'us-strikes-iran-nuclear-sites-2025']]],
     // a weak alias in a line of capitals is not trusted, even with context near
