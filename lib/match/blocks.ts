@@ -1,11 +1,6 @@
 import type { CompiledMatcher } from './compile';
 import { findMentions, type Mention } from './find';
-
-/**
- * What separates blocks when they are matched as one text: a paragraph break, never inside a name.
- * The pilcrow keeps it from folding to a plain space (as "\n\n" would), so no alias spans two blocks.
- */
-export const BLOCK_SEPARATOR = '\n\u00b6\n';
+import { BLOCK_SEPARATOR } from './separator';
 
 /**
  * Finds mentions in several blocks of one page or article at once, so that a strong alias in one

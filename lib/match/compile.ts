@@ -3,9 +3,6 @@ import { wordsOf } from '../text/tokenize';
 import givenNamesData from './given-names.json';
 import { expandPattern } from './pattern';
 
-/** The given names compileMatcher uses unless told others (data: given-names.json). */
-export const GIVEN_NAMES: readonly string[] = givenNamesData.names;
-
 /** What the matcher needs to know of one catalog entity. */
 export interface MatchableEntity {
   readonly aliases: readonly { readonly text: string; readonly weak?: boolean; readonly acronym?: boolean }[];
@@ -96,9 +93,11 @@ function inCapitals(s: string): boolean {
 
 /**
  * Compiles the entities' aliases, context words and blockers into a matcher, with `givenNames`
- * (single words, capitalised) as patterns of the flag Given.
+ * (single words, capitalised; by default given-names.json's) as patterns of the flag Given.
  */
-export function compileMatcher(entities: readonly MatchableEntity[], givenNames: readonly string[] = GIVEN_NAMES): CompiledMatcher {
+export function compileMatcher(entities: readonly MatchableEntity[], givenNames: readonly string[] = givenNamesData.names): CompiledMatcher {
+  // (The list is read here, not at module level, so a bundle that imports this module for a
+  // constant, as the content script does through blocks.ts, leaves the list out.)
   const keys: string[] = [];
   const pEntity: number[] = [];
   const pFlags: number[] = [];

@@ -1,4 +1,4 @@
-import { BLOCK_SEPARATOR } from '../match/blocks';
+import { BLOCK_SEPARATOR } from '../match/separator';
 
 /**
  * Reads a page's visible text into blocks (paragraphs, headings, list items, table cells), each

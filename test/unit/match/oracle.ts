@@ -1,5 +1,6 @@
-import { GIVEN_NAMES, type MatchableEntity } from '../../../lib/match/compile';
+import type { MatchableEntity } from '../../../lib/match/compile';
 import { CONTEXT_WINDOW, type Mention } from '../../../lib/match/find';
+import givenNamesData from '../../../lib/match/given-names.json';
 import { expandPattern } from '../../../lib/match/pattern';
 import { isWordUnit, Kind, kindOf, normalize } from '../../../lib/text/normalize';
 
@@ -95,7 +96,7 @@ function inCapitals(input: string, start: number, end: number): boolean {
 }
 
 /** The mentions the rules of lib/match give for `input` (see the module comment). */
-export function naiveMentions(entities: readonly MatchableEntity[], input: string, named?: ReadonlySet<number>, givenNames: readonly string[] = GIVEN_NAMES): Mention[] {
+export function naiveMentions(entities: readonly MatchableEntity[], input: string, named?: ReadonlySet<number>, givenNames: readonly string[] = givenNamesData.names): Mention[] {
   const all = patterns(entities, givenNames);
   const { text, map } = normalize(input);
   const ok = (p: Pattern, i: number, j: number): boolean => {

@@ -1,6 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
-import { BLOCK_SEPARATOR } from '../../../lib/match/blocks';
+import { BLOCK_SEPARATOR } from '../../../lib/match/separator';
 import { collectTextBlocks, createBlockCollector, hiddenTest, offsetInBlock, rangeInBlock, segmentsInBlock, shownLater } from '../../../lib/page/text-blocks';
 
 function page(html: string): HTMLElement {
