@@ -1,6 +1,7 @@
 import * as norm from '../text/normalize';
 import * as compiled from './compile';
 import { type CompiledMatcher, PatternFlag } from './compile';
+import givenNamesData from './given-names.json';
 
 // Module-level copies of what the scan reads per character: where modules are loaded through
 // getters (tsx in Node), an imported binding costs a call on every access; a local const does not.
@@ -10,6 +11,7 @@ const kindOf = norm.kindOf;
 const isWordUnit = norm.isWordUnit;
 const afterApostrophe = norm.afterApostrophe;
 const complexFoldOf = norm.complexFoldOf;
+const normalizeKey = norm.normalizeKey;
 const WORD: number = norm.Kind.Word;
 const SPACE: number = norm.Kind.Space;
 const PUNCT: number = norm.Kind.Punct;
@@ -417,25 +419,81 @@ export function findMentions(m: CompiledMatcher, input: string, named?: Readonly
   return resolve(input, scan.cands, scan.pats, scan.contexts, named);
 }
 
+/** Whether code unit c is white space that may stand between two words of a name (no dash, no block break). */
+function isNameSpace(c: number): boolean {
+  return c === 0x20 || c === 0xa0 || (c >= 0x09 && c <= 0x0d) || (c >= 0x2000 && c <= 0x200a) || c === 0x202f;
+}
+
 /**
- * Whether input[from, to) is the gap between two words of one name: white space (no dash, no line
- * break of a new block) and characters the normaliser drops (soft hyphens, zero-width), at most 8.
+ * Where the white space between two words of one name, from `from`, ends: white space and
+ * characters the normaliser drops (soft hyphens, zero-width), at least one space, at most 8 in all
+ * and before `to`; -1 if there is none such.
  */
-function onlySpace(input: string, from: number, to: number): boolean {
-  if (to - from > 8) return false;
+function spaceEnd(input: string, from: number, to: number): number {
+  let k = from;
   let space = false;
-  for (let k = from; k < to; k++) {
+  for (; k < to; k++) {
     const c = input.charCodeAt(k);
-    if (c === 0x20 || c === 0xa0 || (c >= 0x09 && c <= 0x0d) || (c >= 0x2000 && c <= 0x200a) || c === 0x202f) space = true;
-    else if (kindOf(c) !== DROP) return false;
+    if (isNameSpace(c)) space = true;
+    else if (kindOf(c) !== DROP) break;
   }
-  return space;
+  return space && k - from <= 8 ? k : -1;
+}
+
+/**
+ * Whether input[from, to) is the gap between a given name and a surname: white space (see
+ * spaceEnd), with up to two initials in it ("Michael B. Jordan", "Hunter S. Biden").
+ */
+function nameGap(input: string, from: number, to: number): boolean {
+  let k = from;
+  for (let initials = 0; ; initials++) {
+    k = spaceEnd(input, k, to);
+    if (k < 0) return false;
+    if (k === to) return true;
+    if (initials === 2 || !isUpperAt(input, k)) return false;
+    k++;
+    while (k < to && kindOf(input.charCodeAt(k)) === DROP) k++;
+    if (input.charCodeAt(k) !== 0x2e) return false;
+    k++;
+  }
+}
+
+/** Words that, after a name, leave it the name of its entity ("Sudani Monday", "Trump Administration"). */
+const notSurnames = new Set(givenNamesData.notSurnames.map(normalizeKey));
+
+/**
+ * Whether a capitalised word follows the weak alias candidate `c` (ending at `end`) as its surname
+ * ("Austin Tice", "Jordan Bardella", "Tehran Times"): after white space, a word of a capital and
+ * lower-case letters that starts no mention and is not on the notSurnames list, with no capitalised
+ * word after it (where every word is capitalised, a title, nothing can be told).
+ */
+function surnameAfter(input: string, cands: number[], pats: number[], c: number, end: number): boolean {
+  const n = input.length;
+  const w = spaceEnd(input, end, n);
+  if (w < 0 || w >= n || !isUpperAt(input, w)) return false;
+  let we = w;
+  let lower = false;
+  for (; we < n; we++) {
+    const k = kindOf(input.charCodeAt(we));
+    if (k !== WORD && k !== DROP && k !== APOSTROPHE) break;
+    if (we > w && isLowerAt(input, we)) lower = true;
+  }
+  // (a word joined on by a hyphen, "Biden Covid-19 rules", is no surname)
+  if (!lower || (we < n && kindOf(input.charCodeAt(we)) === SPACE && !isNameSpace(input.charCodeAt(we)))) return false;
+  if (c + 4 < cands.length && cands[c + 4] === w) {
+    for (let q = cands[c + 6]!; q < cands[c + 7]!; q += 2) if (!(pats[q + 1]! & (GIVEN | BLOCKER))) return false;
+  }
+  if (notSurnames.has(normalizeKey(input.slice(w, we)))) return false;
+  let k = we;
+  while (k < n && (isNameSpace(input.charCodeAt(k)) || kindOf(input.charCodeAt(k)) === DROP)) k++;
+  return k >= n || !isUpperAt(input, k);
 }
 
 /**
  * Chooses each candidate's entity: a strong alias first; a weak one only with its entity confirmed,
- * and not right after a given name ("Hunter Biden"; an entity's own given name and a weak alias are
- * compiled as one weak alias, "Haider Abadi").
+ * not right after a given name ("Hunter Biden", "Michael B. Jordan"; an entity's own given name and
+ * a weak alias are compiled as one weak alias, "Haider Abadi"), and not as the given name before a
+ * surname ("Austin Tice").
  */
 function resolve(input: string, cands: number[], pats: number[], contexts: number[], named: ReadonlySet<number> | undefined): Mention[] {
   // Built at the first weak candidate only (most texts have none): the entities named by a strong
@@ -474,7 +532,7 @@ function resolve(input: string, cands: number[], pats: number[], contexts: numbe
   for (let c = 0; c < cands.length; c += 4) {
     const start = cands[c]!;
     // Right after a given name ("Hunter Biden"), a weak alias names another person.
-    const afterGiven = given >= 0 && onlySpace(input, cands[given + 1]!, start);
+    const afterGiven = given >= 0 && nameGap(input, cands[given + 1]!, start);
     let chosen = -1;
     let strongChoice = false;
     let blocked = false;
@@ -490,7 +548,7 @@ function resolve(input: string, cands: number[], pats: number[], contexts: numbe
         break;
       } else if (chosen < 0 && !afterGiven && confirmed(e, start)) chosen = e;
     }
-    const mention = chosen >= 0 && (strongChoice || !blocked);
+    const mention = chosen >= 0 && (strongChoice || (!blocked && !(isUpperAt(input, start) && surnameAfter(input, cands, pats, c, cands[c + 1]!))));
     given = isGiven && !mention ? c : -1;
     if (mention) mentions.push(strongChoice ? { start, end: cands[c + 1]!, entity: chosen } : { start, end: cands[c + 1]!, entity: chosen, weak: true });
   }

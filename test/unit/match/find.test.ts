@@ -125,7 +125,31 @@ describe('findMentions with the seed catalog', () => {
     ['Donald Trump. President Trump said', [['Donald Trump', 'donald-trump'], ['Trump', 'donald-trump']]],
     // common words that are also names are not on the list
     ['Donald Trump. Will Trump sign it?', [['Donald Trump', 'donald-trump'], ['Trump', 'donald-trump']]],
+    // initials between the given name and the surname
+    ['Iraq and Syria: Michael B. Jordan and Jordan', [['Iraq', 'iraq'], ['Syria', 'syria'], ['Jordan', 'jordan']]],
+    ['Joe Biden with Hunter S. Biden and Ashley J. R. Biden', [['Joe Biden', 'joe-biden']]],
+    ['Joe Biden with Hunter S.Biden', [['Joe Biden', 'joe-biden'], ['Biden', 'joe-biden']]],
+    ['Joe Biden with Hunter s. Biden', [['Joe Biden', 'joe-biden'], ['Biden', 'joe-biden']]],
   ])('given name: %j', (text, expected) => {
+    expect(named(text)).toEqual(expected);
+  });
+
+  // A capitalised word right after a weak alias is read as a surname (or a title's next word: "Times"),
+  // unless it names something itself, is a day, a month or a word that is no surname, is joined on
+  // by a dash, or every word around is capitalised (a title says nothing).
+  it.each<[string, [string, string][]]>([
+    ['At the Pentagon, Austin Tice was not mentioned; Austin Tice’s family', [['Pentagon', 'pentagon']]],
+    ['Syria and Iraq: Jordan Bardella, the French politician', [['Syria', 'syria'], ['Iraq', 'iraq']]],
+    ['In Iran, the Tehran Times said Tehran would act', [['Iran', 'iran'], ['Tehran', 'iran']]],
+    ['The Washington Post said the US and Washington disagree', [['US', 'united-states'], ['Washington', 'united-states']]],
+    ['Iraq: Sudani Monday said, and Sudani Government officials', [['Iraq', 'iraq'], ['Sudani', 'mohammed-shia-al-sudani'], ['Sudani', 'mohammed-shia-al-sudani']]],
+    ['Donald Trump. Trump Iran policy', [['Donald Trump', 'donald-trump'], ['Trump', 'donald-trump'], ['Iran', 'iran']]],
+    ['Joe Biden: the Biden Covid-19 rules', [['Joe Biden', 'joe-biden'], ['Biden', 'joe-biden']]],
+    ['US officials, Washington The year began', [['US', 'united-states'], ['Washington', 'united-states']]],
+    ['Donald Trump. Trump White House', [['Donald Trump', 'donald-trump'], ['Trump', 'donald-trump']]],
+    ['Donald Trump. Trump-Putin talks; Trump Jr. spoke', [['Donald Trump', 'donald-trump'], ['Trump', 'donald-trump']]],
+    ['Donald Trump. Trump tice', [['Donald Trump', 'donald-trump'], ['Trump', 'donald-trump']]],
+  ])('surname after a weak alias: %j', (text, expected) => {
     expect(named(text)).toEqual(expected);
   });
 

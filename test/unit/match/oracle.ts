@@ -95,6 +95,53 @@ function inCapitals(input: string, start: number, end: number): boolean {
   return letters >= 4;
 }
 
+const NAME_SPACE = /[\t-\r \u00a0\u2000-\u200a\u202f]/;
+const isDrop = (ch: string): boolean => kindOf(ch.charCodeAt(0)) === Kind.Drop;
+/** The white space between two words of a name at the start of `s`: spaces and dropped characters; '' if not one space, or over 8. */
+function spaceRun(s: string): string {
+  let k = 0;
+  while (k < s.length && (NAME_SPACE.test(s[k]!) || isDrop(s[k]!))) k++;
+  const run = s.slice(0, k);
+  return NAME_SPACE.test(run) && run.length <= 8 ? run : '';
+}
+/** A given name's gap to its surname: white space, with up to two initials ("B. ") in it. */
+function isNameGap(gap: string): boolean {
+  let rest = gap;
+  for (let initials = 0; initials <= 2; initials++) {
+    const run = spaceRun(rest);
+    if (run === '') return false;
+    rest = rest.slice(run.length);
+    if (rest === '') return true;
+    let k = 1;
+    while (k < rest.length && isDrop(rest[k]!)) k++;
+    if (!isUpper(rest[0]!) || rest[k] !== '.') return false;
+    rest = rest.slice(k + 1);
+  }
+  return false;
+}
+const NOT_SURNAMES = new Set(givenNamesData.notSurnames.map((w) => normalize(w).text));
+/**
+ * A capitalised word right after a weak alias that ends at `end` reads as a surname ("Austin Tice"):
+ * after white space, a capital and lower-case letters, not where the next candidate (starting at
+ * `nextNames`) names something, not on the notSurnames list, not joined on by a dash, and no
+ * capitalised word after it.
+ */
+function isSurnameAfter(input: string, end: number, nextNames: number): boolean {
+  const run = spaceRun(input.slice(end));
+  if (run === '') return false;
+  const w = end + run.length;
+  let we = w;
+  while (we < input.length && [Kind.Word, Kind.Drop, Kind.Apostrophe].includes(kindOf(input.charCodeAt(we)))) we++;
+  const word = input.slice(w, we);
+  if (word === '' || !isUpper(word[0]!) || ![...word.slice(1)].some(isLower)) return false;
+  if (w === nextNames || NOT_SURNAMES.has(normalize(word).text)) return false;
+  const after = input.slice(we);
+  if (after !== '' && kindOf(after.charCodeAt(0)) === Kind.Space && !NAME_SPACE.test(after[0]!)) return false;
+  let k = 0;
+  while (k < after.length && (NAME_SPACE.test(after[k]!) || isDrop(after[k]!))) k++;
+  return k === after.length || !isUpper(after[k]!);
+}
+
 /** The mentions the rules of lib/match give for `input` (see the module comment). */
 export function naiveMentions(entities: readonly MatchableEntity[], input: string, named?: ReadonlySet<number>, givenNames: readonly string[] = givenNamesData.names): Mention[] {
   const all = patterns(entities, givenNames);
@@ -139,11 +186,10 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
   const strong = new Set(cands.flatMap((c) => c.ps.filter((p) => !p.weak && !p.blocker && !p.given).map((p) => p.entity)));
   const mentions: Mention[] = [];
   let given: number | undefined; // where the candidate before ends, if it is a given name that named nothing
-  for (const c of cands) {
+  for (const [ci, c] of cands.entries()) {
     const at = map[c.i]!;
     const end = map[c.j - 1]! + 1;
-    const gap = given === undefined ? '' : input.slice(given, at);
-    const after = given !== undefined && gap.length <= 8 && /[\t-\r \u00a0\u2000-\u200a\u202f]/.test(gap) && [...gap].every((ch) => /[\t-\r \u00a0\u2000-\u200a\u202f]/.test(ch) || kindOf(ch.charCodeAt(0)) === Kind.Drop);
+    const after = given !== undefined && isNameGap(input.slice(given, at));
     const isGiven = c.ps.some((p) => p.given);
     const ps = c.ps.filter((p) => !p.given);
     const blocked = ps.some((p) => p.blocker);
@@ -157,7 +203,9 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
           !after &&
           (strong.has(p.entity) || named?.has(p.entity) || contexts.some((x) => x.entity === p.entity && Math.abs(x.at - at) <= CONTEXT_WINDOW)),
       );
-      if (weak) mention = { start: at, end, entity: weak.entity, weak: true };
+      const next = cands[ci + 1];
+      const nextNames = next !== undefined && next.ps.some((p) => !p.given && !p.blocker) ? map[next.i]! : -1;
+      if (weak && !(isUpper(input[at]!) && isSurnameAfter(input, end, nextNames))) mention = { start: at, end, entity: weak.entity, weak: true };
     }
     if (mention) mentions.push(mention);
     given = isGiven && !mention ? end : undefined;
