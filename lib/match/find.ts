@@ -458,14 +458,24 @@ function nameGap(input: string, from: number, to: number): boolean {
   }
 }
 
+/**
+ * Whether input[from, to) ends a possessive before the next word: an apostrophe, an optional s,
+ * then white space ("Iran's parliament", "Egypt’s security forces").
+ */
+function possessiveGap(input: string, from: number, to: number): boolean {
+  if (from >= to || kindOf(input.charCodeAt(from)) !== APOSTROPHE) return false;
+  const s = input.charCodeAt(from + 1);
+  return spaceEnd(input, s === 0x73 || s === 0x53 ? from + 2 : from + 1, to) === to;
+}
+
 /** Words that, after a name, leave it the name of its entity ("Sudani Monday", "Trump Administration"). */
 const notSurnames = new Set(givenNamesData.notSurnames.map(normalizeKey));
 
 /**
  * Whether a capitalised word follows the weak alias candidate `c` (ending at `end`) as its surname
  * ("Austin Tice", "Jordan Bardella", "Tehran Times"): after white space, a word of a capital and
- * lower-case letters that starts no mention and is not on the notSurnames list, with no capitalised
- * word after it (where every word is capitalised, a title, nothing can be told).
+ * lower-case letters (and a capitalised part after a dash) that starts no mention and is not on the
+ * notSurnames list, with no capitalised word after it (where every word is capitalised, a title, nothing can be told).
  */
 function surnameAfter(input: string, cands: number[], pats: number[], c: number, end: number): boolean {
   const n = input.length;
@@ -478,12 +488,21 @@ function surnameAfter(input: string, cands: number[], pats: number[], c: number,
     if (k !== WORD && k !== DROP && k !== APOSTROPHE) break;
     if (we > w && isLowerAt(input, we)) lower = true;
   }
-  // (a word joined on by a hyphen, "Biden Covid-19 rules", is no surname)
-  if (!lower || (we < n && kindOf(input.charCodeAt(we)) === SPACE && !isNameSpace(input.charCodeAt(we)))) return false;
+  if (!lower) return false;
+  const first = we;
+  // A dash may join on another capitalised part ("Austin American-Statesman", "Austin Jean-Pierre");
+  // a word joined on by anything else ("Biden Covid-19 rules") is no surname.
+  while (we < n && kindOf(input.charCodeAt(we)) === SPACE && !isNameSpace(input.charCodeAt(we))) {
+    if (!(we + 2 < n && isUpperAt(input, we + 1) && isLowerAt(input, we + 2))) return false;
+    for (we += 2; we < n; we++) {
+      const k = kindOf(input.charCodeAt(we));
+      if (k !== WORD && k !== DROP && k !== APOSTROPHE) break;
+    }
+  }
   if (c + 4 < cands.length && cands[c + 4] === w) {
     for (let q = cands[c + 6]!; q < cands[c + 7]!; q += 2) if (!(pats[q + 1]! & (GIVEN | BLOCKER))) return false;
   }
-  if (notSurnames.has(normalizeKey(input.slice(w, we)))) return false;
+  if (notSurnames.has(normalizeKey(input.slice(w, first)))) return false;
   let k = we;
   while (k < n && (isNameSpace(input.charCodeAt(k)) || kindOf(input.charCodeAt(k)) === DROP)) k++;
   return k >= n || !isUpperAt(input, k);
@@ -493,7 +512,7 @@ function surnameAfter(input: string, cands: number[], pats: number[], c: number,
  * Chooses each candidate's entity: a strong alias first; a weak one only with its entity confirmed,
  * not right after a given name ("Hunter Biden", "Michael B. Jordan"; an entity's own given name and
  * a weak alias are compiled as one weak alias, "Haider Abadi"), and not as the given name before a
- * surname ("Austin Tice").
+ * surname ("Austin Tice"), and not after another entity's possessive ("Iran's parliament").
  */
 function resolve(input: string, cands: number[], pats: number[], contexts: number[], named: ReadonlySet<number> | undefined): Mention[] {
   // Built at the first weak candidate only (most texts have none): the entities named by a strong
@@ -501,7 +520,8 @@ function resolve(input: string, cands: number[], pats: number[], contexts: numbe
   // follows the text's candidates, not the catalog, so a short text costs little however big the catalog.
   let strong: Set<number> | undefined;
   let ctx: Map<number, number[]> | undefined;
-  const confirmed = (entity: number, at: number): boolean => {
+  /** The first of `entity`'s context positions at or after `from`, or -1. */
+  const contextFrom = (entity: number, from: number): number => {
     if (!strong || !ctx) {
       strong = new Set();
       for (let c = 0; c < cands.length; c += 4) {
@@ -514,17 +534,20 @@ function resolve(input: string, cands: number[], pats: number[], contexts: numbe
         else ctx.set(contexts[k]!, [contexts[k + 1]!]);
       }
     }
-    if (strong.has(entity) || named?.has(entity)) return true;
     const list = ctx.get(entity);
-    if (!list) return false;
+    if (!list) return -1;
     let lo = 0;
     let hi = list.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (list[mid]! < at - CONTEXT_WINDOW) lo = mid + 1;
+      if (list[mid]! < from) lo = mid + 1;
       else hi = mid;
     }
-    return lo < list.length && list[lo]! <= at + CONTEXT_WINDOW;
+    return lo < list.length ? list[lo]! : -1;
+  };
+  const confirmed = (entity: number, at: number): boolean => {
+    const near = contextFrom(entity, at - CONTEXT_WINDOW);
+    return strong!.has(entity) || named?.has(entity) === true || (near >= 0 && near <= at + CONTEXT_WINDOW);
   };
 
   const mentions: Mention[] = [];
@@ -548,7 +571,13 @@ function resolve(input: string, cands: number[], pats: number[], contexts: numbe
         break;
       } else if (chosen < 0 && !afterGiven && confirmed(e, start)) chosen = e;
     }
-    const mention = chosen >= 0 && (strongChoice || (!blocked && !(isUpperAt(input, start) && surnameAfter(input, cands, pats, c, cands[c + 1]!))));
+    let mention = chosen >= 0 && (strongChoice || (!blocked && !(isUpperAt(input, start) && surnameAfter(input, cands, pats, c, cands[c + 1]!))));
+    if (mention && !strongChoice && mentions.length > 0) {
+      // After another entity's possessive ("Iran's parliament"), a weak alias names that entity's
+      // own, unless the owner is one of its context words ("Baghdad's parliament").
+      const owner = mentions[mentions.length - 1]!;
+      if (owner.entity !== chosen && possessiveGap(input, owner.end, start) && contextFrom(chosen, owner.start) !== owner.start) mention = false;
+    }
     given = isGiven && !mention ? c : -1;
     if (mention) mentions.push(strongChoice ? { start, end: cands[c + 1]!, entity: chosen } : { start, end: cands[c + 1]!, entity: chosen, weak: true });
   }

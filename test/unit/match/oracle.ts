@@ -123,7 +123,7 @@ const NOT_SURNAMES = new Set(givenNamesData.notSurnames.map((w) => normalize(w).
 /**
  * A capitalised word right after a weak alias that ends at `end` reads as a surname ("Austin Tice"):
  * after white space, a capital and lower-case letters, not where the next candidate (starting at
- * `nextNames`) names something, not on the notSurnames list, not joined on by a dash, and no
+ * `nextNames`) names something, not on the notSurnames list, joined on by a dash only to another capitalised part, and no
  * capitalised word after it.
  */
 function isSurnameAfter(input: string, end: number, nextNames: number): boolean {
@@ -135,11 +135,24 @@ function isSurnameAfter(input: string, end: number, nextNames: number): boolean 
   const word = input.slice(w, we);
   if (word === '' || !isUpper(word[0]!) || ![...word.slice(1)].some(isLower)) return false;
   if (w === nextNames || NOT_SURNAMES.has(normalize(word).text)) return false;
-  const after = input.slice(we);
-  if (after !== '' && kindOf(after.charCodeAt(0)) === Kind.Space && !NAME_SPACE.test(after[0]!)) return false;
+  let after = input.slice(we);
+  // a dash may join on another capitalised part ("American-Statesman"), nothing else ("Covid-19")
+  while (after !== '' && kindOf(after.charCodeAt(0)) === Kind.Space && !NAME_SPACE.test(after[0]!)) {
+    if (!(after.length > 2 && isUpper(after[1]!) && isLower(after[2]!))) return false;
+    let k = 2;
+    while (k < after.length && [Kind.Word, Kind.Drop, Kind.Apostrophe].includes(kindOf(after.charCodeAt(k)))) k++;
+    after = after.slice(k);
+  }
   let k = 0;
   while (k < after.length && (NAME_SPACE.test(after[k]!) || isDrop(after[k]!))) k++;
   return k === after.length || !isUpper(after[k]!);
+}
+
+/** A possessive's ending before the next word: an apostrophe, an optional s, white space ("Iran's parliament"). */
+function isPossessiveGap(gap: string): boolean {
+  if (gap === '' || kindOf(gap.charCodeAt(0)) !== Kind.Apostrophe) return false;
+  const rest = gap.slice(gap[1] === 's' || gap[1] === 'S' ? 2 : 1);
+  return rest !== '' && spaceRun(rest) === rest;
 }
 
 /** The mentions the rules of lib/match give for `input` (see the module comment). */
@@ -206,6 +219,10 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
       const next = cands[ci + 1];
       const nextNames = next !== undefined && next.ps.some((p) => !p.given && !p.blocker) ? map[next.i]! : -1;
       if (weak && !(isUpper(input[at]!) && isSurnameAfter(input, end, nextNames))) mention = { start: at, end, entity: weak.entity, weak: true };
+      const owner = mentions.at(-1);
+      if (mention && owner && owner.entity !== mention.entity && isPossessiveGap(input.slice(owner.end, at)) && !contexts.some((x) => x.entity === mention!.entity && x.at === owner.start)) {
+        mention = undefined;
+      }
     }
     if (mention) mentions.push(mention);
     given = isGiven && !mention ? end : undefined;
