@@ -101,6 +101,8 @@ describe('findMentions with the seed catalog', () => {
     ['the US followed with strikes on Fordo; the bombing of Fordow', [['US', 'united-states'], ['strikes on Fordo', 'us-strikes-iran-nuclear-sites-2025'], ['bombing of Fordow', 'us-strikes-iran-nuclear-sites-2025']]],
     // Israel's strikes on the nuclear sites are not the US strikes
     ['Israeli jets struck Iranian nuclear facilities; Israeli strikes on Iran’s nuclear sites', []],
+    ['the battle to retake Mosul, the fight to take back Ramadi', [['battle to retake Mosul', 'battle-of-mosul-2016-2017'], ['fight to take back Ramadi', 'ramadi-counteroffensive-2015']]],
+    ['the U.S. Department of Defense and U.S. Central Command', [['U.S. Department of Defense', 'pentagon'], ['U.S. Central Command', 'us-central-command']]],
     ['the killing of Iranian General Qasem Soleimani', [['killing of Iranian General Qasem Soleimani', 'soleimani-strike-2020']]],
     ['Iraq and its Iran-aligned militias, Tehran-backed armed factions', [['Iraq', 'iraq'], ['Iran-aligned militias', 'iran-backed-militias'], ['Tehran-backed armed factions', 'iran-backed-militias']]],
     // ISIS-K, the Afghan affiliate, is not the Islamic State of the corpus
