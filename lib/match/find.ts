@@ -398,25 +398,56 @@ export function findMentions(m: CompiledMatcher, input: string, named?: Readonly
     // Anything else ends the word: walk from its start if it may start a pattern.
     if (wordStart >= 0) {
       const bit = h >>> shift;
-      if (force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1) {
-        const end = walk(m, input, wordStart, scan, space);
-        if (end > i) {
-          i = end;
-          wordStart = -1;
-          force = false;
-          continue;
-        }
-      }
+      let end = force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1 ? walk(m, input, wordStart, scan, space) : -1;
+      if (end < 0 && input.charCodeAt(wordStart) >= 0x628) end = afterProclitics(m, input, wordStart, i, scan, space);
       wordStart = -1;
       force = false;
+      if (end > i) {
+        i = end;
+        continue;
+      }
     }
     i++;
   }
   if (wordStart >= 0) {
     const bit = h >>> shift;
-    if (force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1) walk(m, input, wordStart, scan, space);
+    const end = force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1 ? walk(m, input, wordStart, scan, space) : -1;
+    if (end < 0 && input.charCodeAt(wordStart) >= 0x628) afterProclitics(m, input, wordStart, n, scan, space);
   }
   return resolve(input, scan.cands, scan.pats, scan.contexts, named);
+}
+
+/** Arabic letters written joined to the next word: the conjunctions و and ف, then the prepositions ب, ل and ك. */
+const CONJUNCTIONS = new Set([0x648, 0x641]);
+const PREPOSITIONS = new Set([0x628, 0x644, 0x643]);
+
+/** Whether code unit c is an Arabic letter (hamza, alef ... yeh, and the Persian and Urdu letters). */
+function isArabicLetter(c: number): boolean {
+  return (c >= 0x621 && c <= 0x64a && c !== 0x640) || (c >= 0x671 && c <= 0x6d3);
+}
+
+/** The first unit at or after k (before `to`) that the normaliser keeps. */
+function skipDrops(input: string, k: number, to: number): number {
+  while (k < to && kindOf(input.charCodeAt(k)) === DROP) k++;
+  return k;
+}
+
+/**
+ * For an Arabic word (input[start, end)) that named nothing from its start: walks from after the
+ * letters joined to its front ("وسقوط الرمادي", "بإيران", "وبالموصل"), a conjunction, a preposition or
+ * both, each followed by an Arabic letter (with only characters the normaliser drops between);
+ * returns the walk's end, or -1.
+ */
+function afterProclitics(m: CompiledMatcher, input: string, start: number, end: number, scan: Scan, space: number): number {
+  const c = input.charCodeAt(start);
+  const conjunction = CONJUNCTIONS.has(c);
+  if (!conjunction && !PREPOSITIONS.has(c)) return -1;
+  let k = skipDrops(input, start + 1, end);
+  if (k >= end || !isArabicLetter(input.charCodeAt(k))) return -1;
+  const found = walk(m, input, k, scan, space);
+  if (found >= 0 || !conjunction || !PREPOSITIONS.has(input.charCodeAt(k))) return found;
+  k = skipDrops(input, k + 1, end);
+  return k < end && isArabicLetter(input.charCodeAt(k)) ? walk(m, input, k, scan, space) : -1;
 }
 
 /** Whether code unit c is white space that may stand between two words of a name (no dash, no block break). */
@@ -460,12 +491,17 @@ function nameGap(input: string, from: number, to: number): boolean {
 
 /**
  * Whether input[from, to) ends a possessive before the next word: an apostrophe, an optional s,
- * then white space ("Iran's parliament", "Egypt’s security forces").
+ * then white space ("Iran's parliament", "Egypt’s security forces"), with characters the
+ * normaliser drops anywhere in it.
  */
 function possessiveGap(input: string, from: number, to: number): boolean {
-  if (from >= to || kindOf(input.charCodeAt(from)) !== APOSTROPHE) return false;
-  const s = input.charCodeAt(from + 1);
-  return spaceEnd(input, s === 0x73 || s === 0x53 ? from + 2 : from + 1, to) === to;
+  let k = from;
+  while (k < to && kindOf(input.charCodeAt(k)) === DROP) k++;
+  if (k >= to || kindOf(input.charCodeAt(k)) !== APOSTROPHE) return false;
+  k++;
+  while (k < to && kindOf(input.charCodeAt(k)) === DROP) k++;
+  const s = input.charCodeAt(k);
+  return spaceEnd(input, s === 0x73 || s === 0x53 ? k + 1 : k, to) === to;
 }
 
 /** Words that, after a name, leave it the name of its entity ("Sudani Monday", "Trump Administration"). */

@@ -41,6 +41,8 @@ const WORDS = [
   'Tice', 'Times', 'B.', 'J.', 'B', 'Monday', 'The', 'Covid', 'Ḥusayn', 'Tice’s', 'Statesman', 'jones',
   // a weak alias after another entity's possessive
   "Iran's", 'Baghdad’s', 'Maliki', 'parliament', 's', 'S',
+  // Arabic letters joined to the front of a word
+  'وحيدر', 'بالعبادي', 'وَالعبادي', 'فبالعبادي', 'فو', 'و', 'ب', 'وب', 'ك', 'ؤ', 'ؤب',
 ];
 const GLUE = [' ', ' ', ' ', '  ', '\n', '\u00a0', '-', '\u2011', ', ', '. ', "'", '’', '\u00ad', '', 'ـ', '\u0301'];
 

@@ -148,10 +148,15 @@ function isSurnameAfter(input: string, end: number, nextNames: number): boolean 
   return k === after.length || !isUpper(after[k]!);
 }
 
-/** A possessive's ending before the next word: an apostrophe, an optional s, white space ("Iran's parliament"). */
+/** A possessive's ending before the next word: an apostrophe, an optional s, white space ("Iran's parliament"), dropped characters anywhere. */
 function isPossessiveGap(gap: string): boolean {
-  if (gap === '' || kindOf(gap.charCodeAt(0)) !== Kind.Apostrophe) return false;
-  const rest = gap.slice(gap[1] === 's' || gap[1] === 'S' ? 2 : 1);
+  let k = 0;
+  while (k < gap.length && isDrop(gap[k]!)) k++;
+  if (k >= gap.length || kindOf(gap.charCodeAt(k)) !== Kind.Apostrophe) return false;
+  k++;
+  while (k < gap.length && isDrop(gap[k]!)) k++;
+  if (gap[k] === 's' || gap[k] === 'S') k++;
+  const rest = gap.slice(k);
   return rest !== '' && spaceRun(rest) === rest;
 }
 
@@ -181,14 +186,30 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
       i++;
       continue;
     }
-    let best: { i: number; j: number; ps: Pattern[] } | undefined;
-    for (let len = 1; i + len <= text.length; len++) {
-      const j = i + len;
-      if (j < text.length && isWordUnit(text.charCodeAt(j)) && isWordUnit(text.charCodeAt(j - 1))) continue;
-      const here = all.filter((p) => p.key.length === len && text.startsWith(p.key, i) && ok(p, i, j));
-      for (const p of here) if (p.context) contexts.push({ entity: p.entity, at: map[i]! });
-      const ps = here.filter((p) => !p.context);
-      if (ps.length) best = { i, j, ps };
+    const longestAt = (i: number): { i: number; j: number; ps: Pattern[] } | undefined => {
+      let best: { i: number; j: number; ps: Pattern[] } | undefined;
+      for (let len = 1; i + len <= text.length; len++) {
+        const j = i + len;
+        if (j < text.length && isWordUnit(text.charCodeAt(j)) && isWordUnit(text.charCodeAt(j - 1))) continue;
+        const here = all.filter((p) => p.key.length === len && text.startsWith(p.key, i) && ok(p, i, j));
+        for (const p of here) if (p.context) contexts.push({ entity: p.entity, at: map[i]! });
+        const ps = here.filter((p) => !p.context);
+        if (ps.length) best = { i, j, ps };
+      }
+      return best;
+    };
+    let best = longestAt(i);
+    // an Arabic word may carry a conjunction (و ف), a preposition (ب ل ك) or both joined to its front
+    // (each followed, in the original text, by an Arabic letter with only dropped characters between)
+    const joined = (k: number): boolean => {
+      if (k >= text.length) return false;
+      for (let r = map[k - 1]! + 1; r < map[k]!; r++) if (!isDrop(input[r]!)) return false;
+      return /^[\u0621-\u063f\u0641-\u064a\u0671-\u06d3]$/.test(input[map[k]!]!);
+    };
+    const raw = (k: number): string => input[map[k]!]!;
+    if (!best && 'وفبلك'.includes(raw(i)) && joined(i + 1)) {
+      best = longestAt(i + 1);
+      if (!best && 'وف'.includes(raw(i)) && 'بلك'.includes(raw(i + 1)) && joined(i + 2)) best = longestAt(i + 2);
     }
     if (best) {
       cands.push(best);
