@@ -110,6 +110,10 @@ describe('findMentions with the seed catalog', () => {
     // Arabic surnames alone: weak, confirmed near a context word
     ['المالكي يلتقي السوداني في بغداد', [['المالكي', 'nouri-al-maliki'], ['السوداني', 'mohammed-shia-al-sudani'], ['بغداد', 'baghdad']]],
     ['المالكي', []],
+    // the Guardian's and the BBC's spellings: "Isis", "Isil" (weak: also a goddess), titles in lower case
+    ['Isis fighters left Mosul; Isil, the US called it', [['Isis', 'islamic-state'], ['Mosul', 'mosul'], ['Isil', 'islamic-state'], ['US', 'united-states']]],
+    ['Isis, the Egyptian goddess, and Osiris', []],
+    ['the chairman of the joint chiefs of staff', [['joint chiefs of staff', 'joint-chiefs-of-staff']]],
     // Arabic names of the corpus's actors, with adjectives that are not the name ("جهات سورية": Syrian parties)
     ['وفي الولايات المتحدة، قال البنتاغون إن فصائل مسلحة مرتبطة بإيران هاجمت القوات العراقية', [['الولايات المتحدة', 'united-states'], ['البنتاغون', 'pentagon'], ['فصائل مسلحة مرتبطة بإيران', 'iran-backed-militias'], ['القوات العراقية', 'iraqi-security-forces']]],
     ['بعد معركة تحرير الموصل وسقوط الرمادي، قالت جهات سورية معارضة', [['معركة تحرير الموصل', 'battle-of-mosul-2016-2017'], ['سقوط الرمادي', 'fall-of-ramadi-2015']]],
