@@ -511,12 +511,13 @@ const notSurnames = new Set(givenNamesData.notSurnames.map(normalizeKey));
  * Whether a capitalised word follows the weak alias candidate `c` (ending at `end`) as its surname
  * ("Austin Tice", "Jordan Bardella", "Tehran Times"): after white space, a word of a capital and
  * lower-case letters (and a capitalised part after a dash) that starts no mention and is not on the
- * notSurnames list, with no capitalised word after it (where every word is capitalised, a title, nothing can be told).
+ * notSurnames list. Returns where that word ends; minus that if another capitalised word follows
+ * (where every word is capitalised, in a title, case alone tells nothing); 0 if there is none such.
  */
-function surnameAfter(input: string, cands: number[], pats: number[], c: number, end: number): boolean {
+function surnameAfter(input: string, cands: number[], pats: number[], c: number, end: number): number {
   const n = input.length;
   const w = spaceEnd(input, end, n);
-  if (w < 0 || w >= n || !isUpperAt(input, w)) return false;
+  if (w < 0 || w >= n || !isUpperAt(input, w)) return 0;
   let we = w;
   let lower = false;
   for (; we < n; we++) {
@@ -524,24 +525,24 @@ function surnameAfter(input: string, cands: number[], pats: number[], c: number,
     if (k !== WORD && k !== DROP && k !== APOSTROPHE) break;
     if (we > w && isLowerAt(input, we)) lower = true;
   }
-  if (!lower) return false;
+  if (!lower) return 0;
   const first = we;
   // A dash may join on another capitalised part ("Austin American-Statesman", "Austin Jean-Pierre");
   // a word joined on by anything else ("Biden Covid-19 rules") is no surname.
   while (we < n && kindOf(input.charCodeAt(we)) === SPACE && !isNameSpace(input.charCodeAt(we))) {
-    if (!(we + 2 < n && isUpperAt(input, we + 1) && isLowerAt(input, we + 2))) return false;
+    if (!(we + 2 < n && isUpperAt(input, we + 1) && isLowerAt(input, we + 2))) return 0;
     for (we += 2; we < n; we++) {
       const k = kindOf(input.charCodeAt(we));
       if (k !== WORD && k !== DROP && k !== APOSTROPHE) break;
     }
   }
   if (c + 4 < cands.length && cands[c + 4] === w) {
-    for (let q = cands[c + 6]!; q < cands[c + 7]!; q += 2) if (!(pats[q + 1]! & (GIVEN | BLOCKER))) return false;
+    for (let q = cands[c + 6]!; q < cands[c + 7]!; q += 2) if (!(pats[q + 1]! & (GIVEN | BLOCKER))) return 0;
   }
-  if (notSurnames.has(normalizeKey(input.slice(w, first)))) return false;
+  if (notSurnames.has(normalizeKey(input.slice(w, first)))) return 0;
   let k = we;
   while (k < n && (isNameSpace(input.charCodeAt(k)) || kindOf(input.charCodeAt(k)) === DROP)) k++;
-  return k >= n || !isUpperAt(input, k);
+  return k >= n || !isUpperAt(input, k) ? we : -we;
 }
 
 /**
@@ -586,6 +587,25 @@ function resolve(input: string, cands: number[], pats: number[], contexts: numbe
     return strong!.has(entity) || named?.has(entity) === true || (near >= 0 && near <= at + CONTEXT_WINDOW);
   };
 
+  // The weak alias + surname pairs the text writes where case tells ("Austin Tice was freed"), built
+  // at the first title ("Austin Tice Released"), where the same pair is read as that name too.
+  let pairs: Set<string> | undefined;
+  const isNamePair = (c: number): boolean => {
+    const next = surnameAfter(input, cands, pats, c, cands[c + 1]!);
+    if (next >= 0) return next > 0;
+    if (!pairs) {
+      pairs = new Set();
+      for (let d = 0; d < cands.length; d += 4) {
+        if (!isUpperAt(input, cands[d]!)) continue;
+        let weak = false;
+        for (let q = cands[d + 2]!; q < cands[d + 3]!; q += 2) if ((pats[q + 1]! & (WEAK | BLOCKER | GIVEN)) === WEAK) weak = true;
+        const we = weak ? surnameAfter(input, cands, pats, d, cands[d + 1]!) : 0;
+        if (we > 0) pairs.add(normalizeKey(input.slice(cands[d]!, we)));
+      }
+    }
+    return pairs.has(normalizeKey(input.slice(cands[c]!, -next)));
+  };
+
   const mentions: Mention[] = [];
   let given = -1; // the candidate before, when it is a given name that named nothing; -1 otherwise
   for (let c = 0; c < cands.length; c += 4) {
@@ -607,7 +627,7 @@ function resolve(input: string, cands: number[], pats: number[], contexts: numbe
         break;
       } else if (chosen < 0 && !afterGiven && confirmed(e, start)) chosen = e;
     }
-    let mention = chosen >= 0 && (strongChoice || (!blocked && !(isUpperAt(input, start) && surnameAfter(input, cands, pats, c, cands[c + 1]!))));
+    let mention = chosen >= 0 && (strongChoice || (!blocked && !(isUpperAt(input, start) && isNamePair(c))));
     if (mention && !strongChoice && mentions.length > 0) {
       // After another entity's possessive ("Iran's parliament"), a weak alias names that entity's
       // own, unless the owner is one of its context words ("Baghdad's parliament").

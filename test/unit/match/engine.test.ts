@@ -38,7 +38,7 @@ const WORDS = [
   'الْعَبَّادِي', 'U.S.', 'U.S.A', 'United', 'States', 'Ḥashd', 'Hashd', 'al-Shaabi', 'al-Shaʿbī', 'Straße', 'STRASSE', 'strasse', 'the',
   'offensive', 'to', 'retake', 'recapture', 'Tikrit', 'TIKRIT', 'WHAT', 'IS', 'NEXT',
   // surnames after a weak alias, initials after a given name, words that are no surname
-  'Tice', 'Times', 'B.', 'J.', 'B', 'Monday', 'The', 'Covid', 'Ḥusayn', 'Tice’s', 'Statesman', 'jones',
+  'Tice', 'Times', 'B.', 'J.', 'B', 'Monday', 'The', 'Covid', 'Ḥusayn', 'Tice’s', 'Statesman', 'jones', 'Released', 'Abadi Tice',
   // a weak alias after another entity's possessive
   "Iran's", 'Baghdad’s', 'Maliki', 'parliament', 's', 'S',
   // Arabic letters joined to the front of a word

@@ -123,29 +123,29 @@ const NOT_SURNAMES = new Set(givenNamesData.notSurnames.map((w) => normalize(w).
 /**
  * A capitalised word right after a weak alias that ends at `end` reads as a surname ("Austin Tice"):
  * after white space, a capital and lower-case letters, not where the next candidate (starting at
- * `nextNames`) names something, not on the notSurnames list, joined on by a dash only to another capitalised part, and no
- * capitalised word after it.
+ * `nextNames`) names something, not on the notSurnames list, joined on by a dash only to another capitalised part:
+ * where it ends, and whether a capitalised word comes after it (a title, where case tells nothing).
  */
-function isSurnameAfter(input: string, end: number, nextNames: number): boolean {
+function surnameAfter(input: string, end: number, nextNames: number): { end: number; title: boolean } | undefined {
   const run = spaceRun(input.slice(end));
-  if (run === '') return false;
+  if (run === '') return undefined;
   const w = end + run.length;
   let we = w;
   while (we < input.length && [Kind.Word, Kind.Drop, Kind.Apostrophe].includes(kindOf(input.charCodeAt(we)))) we++;
   const word = input.slice(w, we);
-  if (word === '' || !isUpper(word[0]!) || ![...word.slice(1)].some(isLower)) return false;
-  if (w === nextNames || NOT_SURNAMES.has(normalize(word).text)) return false;
+  if (word === '' || !isUpper(word[0]!) || ![...word.slice(1)].some(isLower)) return undefined;
+  if (w === nextNames || NOT_SURNAMES.has(normalize(word).text)) return undefined;
   let after = input.slice(we);
   // a dash may join on another capitalised part ("American-Statesman"), nothing else ("Covid-19")
   while (after !== '' && kindOf(after.charCodeAt(0)) === Kind.Space && !NAME_SPACE.test(after[0]!)) {
-    if (!(after.length > 2 && isUpper(after[1]!) && isLower(after[2]!))) return false;
+    if (!(after.length > 2 && isUpper(after[1]!) && isLower(after[2]!))) return undefined;
     let k = 2;
     while (k < after.length && [Kind.Word, Kind.Drop, Kind.Apostrophe].includes(kindOf(after.charCodeAt(k)))) k++;
     after = after.slice(k);
   }
   let k = 0;
   while (k < after.length && (NAME_SPACE.test(after[k]!) || isDrop(after[k]!))) k++;
-  return k === after.length || !isUpper(after[k]!);
+  return { end: input.length - after.length, title: !(k === after.length || !isUpper(after[k]!)) };
 }
 
 /** A possessive's ending before the next word: an apostrophe, an optional s, white space ("Iran's parliament"), dropped characters anywhere. */
@@ -218,6 +218,22 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
     } else i++;
   }
   const strong = new Set(cands.flatMap((c) => c.ps.filter((p) => !p.weak && !p.blocker && !p.given).map((p) => p.entity)));
+  const surnameOf = (ci: number) => {
+    const next = cands[ci + 1];
+    const nextNames = next !== undefined && next.ps.some((p) => !p.given && !p.blocker) ? map[next.i]! : -1;
+    return surnameAfter(input, map[cands[ci]!.j - 1]! + 1, nextNames);
+  };
+  // weak alias + surname pairs written where case tells, which a title's same pair is read as
+  const pairs = new Set<string>();
+  for (const [ci, c] of cands.entries()) {
+    const r = isUpper(input[map[c.i]!]!) && c.ps.some((p) => p.weak && !p.blocker && !p.given) ? surnameOf(ci) : undefined;
+    if (r && !r.title) pairs.add(normalize(input.slice(map[c.i]!, r.end)).text);
+  }
+  const isNamePair = (ci: number): boolean => {
+    const r = surnameOf(ci);
+    return r !== undefined && (!r.title || pairs.has(normalize(input.slice(map[cands[ci]!.i]!, r.end)).text));
+  };
+
   const mentions: Mention[] = [];
   let given: number | undefined; // where the candidate before ends, if it is a given name that named nothing
   for (const [ci, c] of cands.entries()) {
@@ -237,9 +253,7 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
           !after &&
           (strong.has(p.entity) || named?.has(p.entity) || contexts.some((x) => x.entity === p.entity && Math.abs(x.at - at) <= CONTEXT_WINDOW)),
       );
-      const next = cands[ci + 1];
-      const nextNames = next !== undefined && next.ps.some((p) => !p.given && !p.blocker) ? map[next.i]! : -1;
-      if (weak && !(isUpper(input[at]!) && isSurnameAfter(input, end, nextNames))) mention = { start: at, end, entity: weak.entity, weak: true };
+      if (weak && !(isUpper(input[at]!) && isNamePair(ci))) mention = { start: at, end, entity: weak.entity, weak: true };
       const owner = mentions.at(-1);
       if (mention && owner && owner.entity !== mention.entity && isPossessiveGap(input.slice(owner.end, at)) && !contexts.some((x) => x.entity === mention!.entity && x.at === owner.start)) {
         mention = undefined;
