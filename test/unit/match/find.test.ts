@@ -110,6 +110,7 @@ describe('findMentions with the seed catalog', () => {
     // Arabic surnames alone: weak, confirmed near a context word
     ['المالكي يلتقي السوداني في بغداد', [['المالكي', 'nouri-al-maliki'], ['السوداني', 'mohammed-shia-al-sudani'], ['بغداد', 'baghdad']]],
     ['المالكي', []],
+    ['Prime Minister Haider al-Abbadi; Haidar Abbadi; the group captured Ramadi in May 2015', [['Haider al-Abbadi', 'haider-al-abadi'], ['Haidar Abbadi', 'haider-al-abadi'], ['captured Ramadi in May 2015', 'fall-of-ramadi-2015']]],
     // the Guardian's and the BBC's spellings: "Isis", "Isil" (weak: also a goddess), titles in lower case
     ['Isis fighters left Mosul; Isil, the US called it', [['Isis', 'islamic-state'], ['Mosul', 'mosul'], ['Isil', 'islamic-state'], ['US', 'united-states']]],
     ['Isis, the Egyptian goddess, and Osiris', []],
