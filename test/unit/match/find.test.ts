@@ -111,6 +111,9 @@ describe('findMentions with the seed catalog', () => {
     ['المالكي يلتقي السوداني في بغداد', [['المالكي', 'nouri-al-maliki'], ['السوداني', 'mohammed-shia-al-sudani'], ['بغداد', 'baghdad']]],
     ['المالكي', []],
     ['Prime Minister Haider al-Abbadi; Haidar Abbadi; the group captured Ramadi in May 2015', [['Haider al-Abbadi', 'haider-al-abadi'], ['Haidar Abbadi', 'haider-al-abadi'], ['captured Ramadi in May 2015', 'fall-of-ramadi-2015']]],
+    // a single militia or faction: weak (Hezbollah and the Houthis are Iran-backed too), confirmed near Iraq
+    ['In Iraq, an Iran-backed militia and pro-Iranian factions', [['Iraq', 'iraq'], ['Iran-backed militia', 'iran-backed-militias'], ['pro-Iranian factions', 'iran-backed-militias']]],
+    ['In Lebanon, an Iran-backed militia', []],
     // the Guardian's and the BBC's spellings: "Isis", "Isil" (weak: also a goddess), titles in lower case
     ['Isis fighters left Mosul; Isil, the US called it', [['Isis', 'islamic-state'], ['Mosul', 'mosul'], ['Isil', 'islamic-state'], ['US', 'united-states']]],
     ['Isis, the Egyptian goddess, and Osiris', []],
