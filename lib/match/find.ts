@@ -139,9 +139,10 @@ interface Scan {
 
 /**
  * Walks the trie from the word that starts at `i` for as long as the normalised text follows it,
- * records context words on the way and the longest acceptable candidate; returns its end, or -1.
+ * records context words on the way and the longest acceptable candidate that ends by `limit`;
+ * returns its end, or -1.
  */
-function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: number): number {
+function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: number, limit: number): number {
   const n = input.length;
   const da = m.da;
   const cls = m.cls;
@@ -250,7 +251,7 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: n
       wx = false;
     }
     // A word boundary after `depth` characters: the patterns that end here are candidates.
-    if (depth > 0 && (!prevW || !wx)) {
+    if (depth > 0 && (!prevW || !wx) && rawOf[depth - 1]! < limit) {
       if (br < 0) {
         const t = da[2 * node]!;
         if (da[2 * t + 1] === node) {
@@ -347,7 +348,21 @@ function candidates(m: CompiledMatcher, input: string, first: number, entity: nu
  * patterns' first words (`m.firstWords`) is walked in the double-array trie.
  */
 export function findMentions(m: CompiledMatcher, input: string, named?: ReadonlySet<number>): Mention[] {
-  const n = input.length;
+  const scan = newScan(new Int32Array(m.maxLength + 1));
+  scanText(m, input, 0, input.length, input.length, scan);
+  return resolve(m, input, scan, named);
+}
+
+function newScan(rawOf: Int32Array): Scan {
+  return { rawOf, cands: [], pats: [], patsEnd: 0, contexts: [] };
+}
+
+/**
+ * The pass itself, over input[from, to) (`from` starts a word): candidates that end by `to`, and
+ * by `firstLimit` for the one at `from`.
+ */
+function scanText(m: CompiledMatcher, input: string, from: number, to: number, firstLimit: number, scan: Scan): void {
+  const n = to;
   const cls = m.cls;
   const firstWords = m.firstWords;
   const shift = 32 - Math.log2(firstWords.length * 32);
@@ -357,9 +372,8 @@ export function findMentions(m: CompiledMatcher, input: string, named?: Readonly
   const cDrop = K + Special.Drop;
   const cComplex = K + Special.Complex;
   const space = m.alphabet.indexOf(0x20) + 2 || 1; // the code of a space (1: no pattern has one)
-  const scan: Scan = { rawOf: new Int32Array(m.maxLength + 1), cands: [], pats: [], patsEnd: 0, contexts: [] };
 
-  let i = 0;
+  let i = from;
   let wordStart = -1; // where the current word started; -1 between words
   let h = 0; // the current word's hash so far
   let force = false; // the word holds a character that folds to several: walk it whatever its hash
@@ -398,8 +412,8 @@ export function findMentions(m: CompiledMatcher, input: string, named?: Readonly
     // Anything else ends the word: walk from its start if it may start a pattern.
     if (wordStart >= 0) {
       const bit = h >>> shift;
-      let end = force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1 ? walk(m, input, wordStart, scan, space) : -1;
-      if (end < 0 && input.charCodeAt(wordStart) >= 0x628) end = afterProclitics(m, input, wordStart, i, scan, space);
+      let end = force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1 ? walk(m, input, wordStart, scan, space, wordStart === from ? firstLimit : n) : -1;
+      if (end < 0 && input.charCodeAt(wordStart) >= 0x628) end = afterProclitics(m, input, wordStart, i, scan, space, wordStart === from ? firstLimit : n);
       wordStart = -1;
       force = false;
       if (end > i) {
@@ -411,10 +425,10 @@ export function findMentions(m: CompiledMatcher, input: string, named?: Readonly
   }
   if (wordStart >= 0) {
     const bit = h >>> shift;
-    const end = force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1 ? walk(m, input, wordStart, scan, space) : -1;
-    if (end < 0 && input.charCodeAt(wordStart) >= 0x628) afterProclitics(m, input, wordStart, n, scan, space);
+    const limit = wordStart === from ? firstLimit : n;
+    const end = force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1 ? walk(m, input, wordStart, scan, space, limit) : -1;
+    if (end < 0 && input.charCodeAt(wordStart) >= 0x628) afterProclitics(m, input, wordStart, n, scan, space, limit);
   }
-  return resolve(input, scan.cands, scan.pats, scan.contexts, named);
 }
 
 /** Arabic letters written joined to the next word: the conjunctions و and ف, then the prepositions ب, ل and ك. */
@@ -438,16 +452,16 @@ function skipDrops(input: string, k: number, to: number): number {
  * both, each followed by an Arabic letter (with only characters the normaliser drops between);
  * returns the walk's end, or -1.
  */
-function afterProclitics(m: CompiledMatcher, input: string, start: number, end: number, scan: Scan, space: number): number {
+function afterProclitics(m: CompiledMatcher, input: string, start: number, end: number, scan: Scan, space: number, limit: number): number {
   const c = input.charCodeAt(start);
   const conjunction = CONJUNCTIONS.has(c);
   if (!conjunction && !PREPOSITIONS.has(c)) return -1;
   let k = skipDrops(input, start + 1, end);
   if (k >= end || !isArabicLetter(input.charCodeAt(k))) return -1;
-  const found = walk(m, input, k, scan, space);
+  const found = walk(m, input, k, scan, space, limit);
   if (found >= 0 || !conjunction || !PREPOSITIONS.has(input.charCodeAt(k))) return found;
   k = skipDrops(input, k + 1, end);
-  return k < end && isArabicLetter(input.charCodeAt(k)) ? walk(m, input, k, scan, space) : -1;
+  return k < end && isArabicLetter(input.charCodeAt(k)) ? walk(m, input, k, scan, space, limit) : -1;
 }
 
 /** Whether code unit c is white space that may stand between two words of a name (no dash, no block break). */
@@ -549,9 +563,11 @@ function surnameAfter(input: string, cands: number[], pats: number[], c: number,
  * Chooses each candidate's entity: a strong alias first; a weak one only with its entity confirmed,
  * not right after a given name ("Hunter Biden", "Michael B. Jordan"; an entity's own given name and
  * a weak alias are compiled as one weak alias, "Haider Abadi"), and not as the given name before a
- * surname ("Austin Tice"), and not after another entity's possessive ("Iran's parliament").
+ * surname ("Austin Tice"), and not after another entity's possessive ("Iran's parliament"). Where
+ * a weak alias is not confirmed, the shorter names within it are matched and chosen the same way.
  */
-function resolve(input: string, cands: number[], pats: number[], contexts: number[], named: ReadonlySet<number> | undefined): Mention[] {
+function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlySet<number> | undefined): Mention[] {
+  const { cands, pats, contexts } = scan;
   // Built at the first weak candidate only (most texts have none): the entities named by a strong
   // alias, and each entity's context positions (in text order, for a binary search). Their size
   // follows the text's candidates, not the catalog, so a short text costs little however big the catalog.
@@ -590,8 +606,8 @@ function resolve(input: string, cands: number[], pats: number[], contexts: numbe
   // The weak alias + surname pairs the text writes where case tells ("Austin Tice was freed"), built
   // at the first title ("Austin Tice Released"), where the same pair is read as that name too.
   let pairs: Set<string> | undefined;
-  const isNamePair = (c: number): boolean => {
-    const next = surnameAfter(input, cands, pats, c, cands[c + 1]!);
+  const isNamePair = (list: number[], listPats: number[], c: number): boolean => {
+    const next = surnameAfter(input, list, listPats, c, list[c + 1]!);
     if (next >= 0) return next > 0;
     if (!pairs) {
       pairs = new Set();
@@ -603,39 +619,50 @@ function resolve(input: string, cands: number[], pats: number[], contexts: numbe
         if (we > 0) pairs.add(normalizeKey(input.slice(cands[d]!, we)));
       }
     }
-    return pairs.has(normalizeKey(input.slice(cands[c]!, -next)));
+    return pairs.has(normalizeKey(input.slice(list[c]!, -next)));
   };
 
   const mentions: Mention[] = [];
-  let given = -1; // the candidate before, when it is a given name that named nothing; -1 otherwise
-  for (let c = 0; c < cands.length; c += 4) {
-    const start = cands[c]!;
-    // Right after a given name ("Hunter Biden"), a weak alias names another person.
-    const afterGiven = given >= 0 && nameGap(input, cands[given + 1]!, start);
-    let chosen = -1;
-    let strongChoice = false;
-    let blocked = false;
-    let isGiven = false;
-    for (let q = cands[c + 2]!; q < cands[c + 3]!; q += 2) {
-      const flags = pats[q + 1]! & 0xff;
-      const e = pats[q]!;
-      if (flags & GIVEN) isGiven = true;
-      else if (flags & BLOCKER) blocked = true;
-      else if (!(flags & WEAK)) {
-        chosen = e;
-        strongChoice = true;
-        break;
-      } else if (chosen < 0 && !afterGiven && confirmed(e, start)) chosen = e;
+  const choose = (list: number[], listPats: number[]): void => {
+    let given = -1; // the candidate before, when it is a given name that named nothing; -1 otherwise
+    for (let c = 0; c < list.length; c += 4) {
+      const start = list[c]!;
+      const end = list[c + 1]!;
+      // Right after a given name ("Hunter Biden"), a weak alias names another person.
+      const afterGiven = given >= 0 && nameGap(input, list[given + 1]!, start);
+      let chosen = -1;
+      let strongChoice = false;
+      let blocked = false;
+      let isGiven = false;
+      for (let q = list[c + 2]!; q < list[c + 3]!; q += 2) {
+        const flags = listPats[q + 1]! & 0xff;
+        const e = listPats[q]!;
+        if (flags & GIVEN) isGiven = true;
+        else if (flags & BLOCKER) blocked = true;
+        else if (!(flags & WEAK)) {
+          chosen = e;
+          strongChoice = true;
+          break;
+        } else if (chosen < 0 && !afterGiven && confirmed(e, start)) chosen = e;
+      }
+      let mention = chosen >= 0 && (strongChoice || (!blocked && !(isUpperAt(input, start) && isNamePair(list, listPats, c))));
+      if (mention && !strongChoice && mentions.length > 0) {
+        // After another entity's possessive ("Iran's parliament"), a weak alias names that entity's
+        // own, unless the owner is one of its context words ("Baghdad's parliament").
+        const owner = mentions[mentions.length - 1]!;
+        if (owner.entity !== chosen && possessiveGap(input, owner.end, start) && contextFrom(chosen, owner.start) !== owner.start) mention = false;
+      }
+      given = isGiven && !mention ? c : -1;
+      if (mention) mentions.push(strongChoice ? { start, end, entity: chosen } : { start, end, entity: chosen, weak: true });
+      else if (chosen < 0 && !afterGiven && !blocked && !isGiven) {
+        // A weak alias not confirmed here leaves its words to shorter names: in an article on
+        // Afghanistan "the U.S.-led invasion" is not Iraq's, and "U.S." is still the United States.
+        const sub = newScan(scan.rawOf);
+        scanText(m, input, start, end, end - 1, sub);
+        choose(sub.cands, sub.pats);
+      }
     }
-    let mention = chosen >= 0 && (strongChoice || (!blocked && !(isUpperAt(input, start) && isNamePair(c))));
-    if (mention && !strongChoice && mentions.length > 0) {
-      // After another entity's possessive ("Iran's parliament"), a weak alias names that entity's
-      // own, unless the owner is one of its context words ("Baghdad's parliament").
-      const owner = mentions[mentions.length - 1]!;
-      if (owner.entity !== chosen && possessiveGap(input, owner.end, start) && contextFrom(chosen, owner.start) !== owner.start) mention = false;
-    }
-    given = isGiven && !mention ? c : -1;
-    if (mention) mentions.push(strongChoice ? { start, end: cands[c + 1]!, entity: chosen } : { start, end: cands[c + 1]!, entity: chosen, weak: true });
-  }
+  };
+  choose(cands, pats);
   return mentions;
 }

@@ -73,6 +73,28 @@ describe('the compiled matcher finds exactly what the naive matcher finds', () =
     );
   });
 
+  it('on weak aliases with names inside them, confirmed or not', () => {
+    // an unconfirmed weak alias leaves its words to the shorter names in it, themselves weak or strong
+    const nested: MatchableEntity[] = [
+      { aliases: [{ text: 'U.S.', acronym: true }, { text: 'Tikrit' }] },
+      { aliases: [{ text: 'U.S.-led offensive on Tikrit', weak: true }, { text: 'Tikrit offensive' }], context: ['Iraq'] },
+      { aliases: [{ text: 'Haider al-Abadi' }, { text: 'Abadi', weak: true }], context: ['visit'] },
+      { aliases: [{ text: 'Abadi Tikrit visit', weak: true }, { text: 'Tikrit visit', weak: true }], context: ['offensive'] },
+    ];
+    const given = ['Haider', 'Hunter'];
+    const words = ['U.S.', 'U.S.-led', 'led', 'offensive', 'on', 'Tikrit', 'Iraq', 'Abadi', 'visit', 'Haider', 'al-Abadi', 'Hunter', 'Iran’s'];
+    const nestedTexts = fc
+      .array(fc.tuple(fc.constantFrom(...words), fc.constantFrom(' ', ' ', '-', ', ', '\n')), { maxLength: 12 })
+      .map((list) => list.map(([w, g]) => w + g).join(''));
+    const m = compileMatcher(nested, given);
+    fc.assert(
+      fc.property(nestedTexts, (text) => {
+        expect(findMentions(m, text)).toEqual(naiveMentions(nested, text, undefined, given));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   it('on the seed catalog, with arbitrary code units mixed in', () => {
     const any = fc.oneof(
       texts,

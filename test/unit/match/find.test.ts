@@ -113,9 +113,10 @@ describe('findMentions with the seed catalog', () => {
     ['Prime Minister Haider al-Abbadi; Haidar Abbadi; the group captured Ramadi in May 2015', [['Haider al-Abbadi', 'haider-al-abadi'], ['Haidar Abbadi', 'haider-al-abadi'], ['captured Ramadi in May 2015', 'fall-of-ramadi-2015']]],
     // a single militia or faction: weak (Hezbollah and the Houthis are Iran-backed too), confirmed near Iraq
     ['In Iraq, an Iran-backed militia and pro-Iranian factions', [['Iraq', 'iraq'], ['Iran-backed militia', 'iran-backed-militias'], ['pro-Iranian factions', 'iran-backed-militias']]],
-    ['In Lebanon, an Iran-backed militia', []],
+    // (not confirmed, it leaves its words to shorter names)
+    ['In Lebanon, an Iran-backed militia', [['Iran', 'iran']]],
     ['since the US-led invasion, Saddam Hussein; the American invasion of 2003; when ISIS overran Mosul', [['US-led invasion', '2003-invasion-of-iraq'], ['Saddam Hussein', 'saddam-hussein'], ['American invasion of 2003', '2003-invasion-of-iraq'], ['ISIS', 'islamic-state'], ['overran Mosul', 'fall-of-mosul-2014']]],
-    ['in Afghanistan, the US-led invasion', []],
+    ['in Afghanistan, the US-led invasion', [['US', 'united-states']]],
     // the Guardian's and the BBC's spellings: "Isis", "Isil" (weak: also a goddess), titles in lower case
     ['Isis fighters left Mosul; Isil, the US called it', [['Isis', 'islamic-state'], ['Mosul', 'mosul'], ['Isil', 'islamic-state'], ['US', 'united-states']]],
     ['Isis, the Egyptian goddess, and Osiris', []],

@@ -175,30 +175,26 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
     } else if (p.capital >= 0 && !isUpper(input[map[i + p.capital]!]!)) return false;
     return !(p.weak && !p.context && inCapitals(input, start, end));
   };
-  const cands: { i: number; j: number; ps: Pattern[] }[] = [];
+  type Cand = { i: number; j: number; ps: Pattern[] };
   const contexts: { entity: number; at: number }[] = [];
-  let i = 0;
-  let afterMatch = false;
-  while (i < text.length) {
-    const startsWord = isWordUnit(text.charCodeAt(i)) && (i === 0 || afterMatch || !isWordUnit(text.charCodeAt(i - 1)));
-    afterMatch = false;
-    if (!startsWord) {
-      i++;
-      continue;
-    }
-    const longestAt = (i: number): { i: number; j: number; ps: Pattern[] } | undefined => {
-      let best: { i: number; j: number; ps: Pattern[] } | undefined;
-      for (let len = 1; i + len <= text.length; len++) {
+  /**
+   * The candidates over text[from, to) (`from` starts a word): each ends by `to`, the one at `from`
+   * by `firstLimit`; context words are recorded only if `record`.
+   */
+  const scan = (from: number, to: number, firstLimit: number, record: boolean): Cand[] => {
+    const cands: Cand[] = [];
+    const longestAt = (i: number, limit: number): Cand | undefined => {
+      let best: Cand | undefined;
+      for (let len = 1; i + len <= limit; len++) {
         const j = i + len;
         if (j < text.length && isWordUnit(text.charCodeAt(j)) && isWordUnit(text.charCodeAt(j - 1))) continue;
         const here = all.filter((p) => p.key.length === len && text.startsWith(p.key, i) && ok(p, i, j));
-        for (const p of here) if (p.context) contexts.push({ entity: p.entity, at: map[i]! });
+        if (record) for (const p of here) if (p.context) contexts.push({ entity: p.entity, at: map[i]! });
         const ps = here.filter((p) => !p.context);
         if (ps.length) best = { i, j, ps };
       }
       return best;
     };
-    let best = longestAt(i);
     // an Arabic word may carry a conjunction (و ف), a preposition (ب ل ك) or both joined to its front
     // (each followed, in the original text, by an Arabic letter with only dropped characters between)
     const joined = (k: number): boolean => {
@@ -207,60 +203,81 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
       return /^[\u0621-\u063f\u0641-\u064a\u0671-\u06d3]$/.test(input[map[k]!]!);
     };
     const raw = (k: number): string => input[map[k]!]!;
-    if (!best && 'وفبلك'.includes(raw(i)) && joined(i + 1)) {
-      best = longestAt(i + 1);
-      if (!best && 'وف'.includes(raw(i)) && 'بلك'.includes(raw(i + 1)) && joined(i + 2)) best = longestAt(i + 2);
+    let i = from;
+    let afterMatch = false;
+    while (i < to) {
+      const startsWord = isWordUnit(text.charCodeAt(i)) && (i === from || afterMatch || !isWordUnit(text.charCodeAt(i - 1)));
+      afterMatch = false;
+      if (!startsWord) {
+        i++;
+        continue;
+      }
+      const limit = i === from ? firstLimit : to;
+      let best = longestAt(i, limit);
+      if (!best && 'وفبلك'.includes(raw(i)) && joined(i + 1)) {
+        best = longestAt(i + 1, limit);
+        if (!best && 'وف'.includes(raw(i)) && 'بلك'.includes(raw(i + 1)) && joined(i + 2)) best = longestAt(i + 2, limit);
+      }
+      if (best) {
+        cands.push(best);
+        i = best.j;
+        afterMatch = true;
+      } else i++;
     }
-    if (best) {
-      cands.push(best);
-      i = best.j;
-      afterMatch = true;
-    } else i++;
-  }
+    return cands;
+  };
+  const cands = scan(0, text.length, text.length, true);
   const strong = new Set(cands.flatMap((c) => c.ps.filter((p) => !p.weak && !p.blocker && !p.given).map((p) => p.entity)));
-  const surnameOf = (ci: number) => {
-    const next = cands[ci + 1];
+  const surnameOf = (list: Cand[], ci: number) => {
+    const next = list[ci + 1];
     const nextNames = next !== undefined && next.ps.some((p) => !p.given && !p.blocker) ? map[next.i]! : -1;
-    return surnameAfter(input, map[cands[ci]!.j - 1]! + 1, nextNames);
+    return surnameAfter(input, map[list[ci]!.j - 1]! + 1, nextNames);
   };
   // weak alias + surname pairs written where case tells, which a title's same pair is read as
   const pairs = new Set<string>();
   for (const [ci, c] of cands.entries()) {
-    const r = isUpper(input[map[c.i]!]!) && c.ps.some((p) => p.weak && !p.blocker && !p.given) ? surnameOf(ci) : undefined;
+    const r = isUpper(input[map[c.i]!]!) && c.ps.some((p) => p.weak && !p.blocker && !p.given) ? surnameOf(cands, ci) : undefined;
     if (r && !r.title) pairs.add(normalize(input.slice(map[c.i]!, r.end)).text);
   }
-  const isNamePair = (ci: number): boolean => {
-    const r = surnameOf(ci);
-    return r !== undefined && (!r.title || pairs.has(normalize(input.slice(map[cands[ci]!.i]!, r.end)).text));
+  const isNamePair = (list: Cand[], ci: number): boolean => {
+    const r = surnameOf(list, ci);
+    return r !== undefined && (!r.title || pairs.has(normalize(input.slice(map[list[ci]!.i]!, r.end)).text));
   };
 
   const mentions: Mention[] = [];
-  let given: number | undefined; // where the candidate before ends, if it is a given name that named nothing
-  for (const [ci, c] of cands.entries()) {
-    const at = map[c.i]!;
-    const end = map[c.j - 1]! + 1;
-    const after = given !== undefined && isNameGap(input.slice(given, at));
-    const isGiven = c.ps.some((p) => p.given);
-    const ps = c.ps.filter((p) => !p.given);
-    const blocked = ps.some((p) => p.blocker);
-    const strongP = ps.find((p) => !p.blocker && !p.weak);
-    let mention: Mention | undefined;
-    if (strongP) mention = { start: at, end, entity: strongP.entity };
-    else if (!blocked) {
-      const weak = ps.find(
-        (p) =>
-          p.weak &&
-          !after &&
-          (strong.has(p.entity) || named?.has(p.entity) || contexts.some((x) => x.entity === p.entity && Math.abs(x.at - at) <= CONTEXT_WINDOW)),
-      );
-      if (weak && !(isUpper(input[at]!) && isNamePair(ci))) mention = { start: at, end, entity: weak.entity, weak: true };
-      const owner = mentions.at(-1);
-      if (mention && owner && owner.entity !== mention.entity && isPossessiveGap(input.slice(owner.end, at)) && !contexts.some((x) => x.entity === mention!.entity && x.at === owner.start)) {
-        mention = undefined;
+  const choose = (list: Cand[]): void => {
+    let given: number | undefined; // where the candidate before ends, if it is a given name that named nothing
+    for (const [ci, c] of list.entries()) {
+      const at = map[c.i]!;
+      const end = map[c.j - 1]! + 1;
+      const after = given !== undefined && isNameGap(input.slice(given, at));
+      const isGiven = c.ps.some((p) => p.given);
+      const ps = c.ps.filter((p) => !p.given);
+      const blocked = ps.some((p) => p.blocker);
+      const strongP = ps.find((p) => !p.blocker && !p.weak);
+      let mention: Mention | undefined;
+      let unconfirmed = false;
+      if (strongP) mention = { start: at, end, entity: strongP.entity };
+      else if (!blocked) {
+        const weak = ps.find(
+          (p) =>
+            p.weak &&
+            !after &&
+            (strong.has(p.entity) || named?.has(p.entity) || contexts.some((x) => x.entity === p.entity && Math.abs(x.at - at) <= CONTEXT_WINDOW)),
+        );
+        unconfirmed = !weak && !after;
+        if (weak && !(isUpper(input[at]!) && isNamePair(list, ci))) mention = { start: at, end, entity: weak.entity, weak: true };
+        const owner = mentions.at(-1);
+        if (mention && owner && owner.entity !== mention.entity && isPossessiveGap(input.slice(owner.end, at)) && !contexts.some((x) => x.entity === mention!.entity && x.at === owner.start)) {
+          mention = undefined;
+        }
       }
+      if (mention) mentions.push(mention);
+      // a weak alias not confirmed leaves its words to the shorter names in it
+      else if (unconfirmed && !isGiven) choose(scan(c.i, c.j, c.j - 1, false));
+      given = isGiven && !mention ? end : undefined;
     }
-    if (mention) mentions.push(mention);
-    given = isGiven && !mention ? end : undefined;
-  }
+  };
+  choose(cands);
   return mentions;
 }
