@@ -283,7 +283,14 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: n
     rawOf[depth++] = xraw;
     prevW = wx;
   }
-  if (bestEnd >= 0) scan.cands.push(i, bestEnd, walkPats, scan.patsEnd);
+  if (bestEnd >= 0) {
+    const cands = scan.cands;
+    const k = cands.length;
+    cands[k] = i;
+    cands[k + 1] = bestEnd;
+    cands[k + 2] = walkPats;
+    cands[k + 3] = scan.patsEnd;
+  }
   return bestEnd;
 }
 
