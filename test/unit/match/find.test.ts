@@ -117,6 +117,7 @@ describe('findMentions with the seed catalog', () => {
     ['In Lebanon, an Iran-backed militia', [['Iran', 'iran']]],
     ['since the US-led invasion, Saddam Hussein; the American invasion of 2003; when ISIS overran Mosul', [['US-led invasion', '2003-invasion-of-iraq'], ['Saddam Hussein', 'saddam-hussein'], ['American invasion of 2003', '2003-invasion-of-iraq'], ['ISIS', 'islamic-state'], ['overran Mosul', 'fall-of-mosul-2014']]],
     ['in Afghanistan, the US-led invasion', [['US', 'united-states']]],
+    ['after the Soleimani assassination; the January 3, 2020, strike; the 3 January 2020 drone strike', [['Soleimani assassination', 'soleimani-strike-2020'], ['January 3, 2020, strike', 'soleimani-strike-2020'], ['3 January 2020 drone strike', 'soleimani-strike-2020']]],
     // names of organisations and titles "of America" are not the country
     ['US officials: the Motion Picture Association of America, Boy Scouts of America, Miss America', [['US', 'united-states']]],
     // the Guardian's and the BBC's spellings: "Isis", "Isil" (weak: also a goddess), titles in lower case
