@@ -516,11 +516,9 @@ function nameGap(input: string, from: number, to: number): boolean {
  * normaliser drops anywhere in it.
  */
 function possessiveGap(input: string, from: number, to: number): boolean {
-  let k = from;
-  while (k < to && kindOf(input.charCodeAt(k)) === DROP) k++;
+  let k = skipDrops(input, from, to);
   if (k >= to || kindOf(input.charCodeAt(k)) !== APOSTROPHE) return false;
-  k++;
-  while (k < to && kindOf(input.charCodeAt(k)) === DROP) k++;
+  k = skipDrops(input, k + 1, to);
   const s = input.charCodeAt(k);
   return spaceEnd(input, s === 0x73 || s === 0x53 ? k + 1 : k, to) === to;
 }
