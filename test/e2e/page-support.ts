@@ -122,10 +122,24 @@ export async function expectReveal(page: {
   await expect.poll(page.names, { timeout: 20_000 }).toEqual(expect.arrayContaining(REVEAL_NAMES.shown));
   await expect.poll(async () => Number((await page.stats())!.hiddenWatched), { timeout: 5_000 }).toBeGreaterThanOrEqual(5);
   for (const name of REVEAL_NAMES.hidden) expect(await page.names()).not.toContain(name);
-  // Hidden elements that keep a box are not watched, so they cost nothing while the page is still.
-  const still = (await page.stats())!;
+  // Hidden elements that keep a box are not watched, so they cost nothing while the page is still:
+  // once the first scan's last slice has run (an observer's first report may come a moment after
+  // the count above, on a loaded machine), no slice runs for a second. A page that re-watched them
+  // would run one every few hundred ms and never get this far.
+  let still: Record<string, number | string> | undefined;
+  await expect
+    .poll(
+      async () => {
+        const now = (await page.stats())!;
+        const quiet = now.slices === still?.slices;
+        still = now;
+        return quiet;
+      },
+      { interval: 300, timeout: 5_000 },
+    )
+    .toBe(true);
   await new Promise((ok) => setTimeout(ok, 1000));
-  expect((await page.stats())!.slices).toBe(still.slices);
+  expect((await page.stats())!.slices).toBe(still!.slices);
   await page.reveal();
   await expect.poll(page.names, { timeout: 10_000 }).toEqual(expect.arrayContaining([...REVEAL_NAMES.shown, ...REVEAL_NAMES.hidden]));
   expect(Number((await page.stats())!.hiddenWatched)).toBe(0);
