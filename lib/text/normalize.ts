@@ -9,7 +9,10 @@
  * - hyphens, dashes, the non-breaking hyphen, and runs of white space (line breaks, NBSP,
  *   thin spaces) become one space; the soft hyphen and zero-width characters are dropped;
  * - Arabic: alef forms (أ إ آ ٱ) → ا, ta marbuta ة → ه, alef maksura ى → ي, ؤ → و, ئ → ي,
- *   tatweel and harakat dropped.
+ *   tatweel and harakat dropped; the Persian and Urdu forms of letters Arabic writes otherwise
+ *   (as Lucene's Persian normaliser folds them: yeh ی ے → ي, keheh ک → ك, heh ۀ ہ ە → ه), since
+ *   Persian names and keyboards turn up in Arabic text ("سلیمانی" for "سليماني"); Arabic-Indic and
+ *   Persian digits (٢٠٢٠, ۲۰۲۰) → 2020.
  */
 
 /** Normalised text and, for each of its UTF-16 units, the offset of its origin in the input. */
@@ -50,7 +53,11 @@ const SPACES = '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u200
 const DROPS = '\u00ad\u200b\u200c\u200d\u2060\ufeff\u0640';
 const ARABIC: Record<string, string> = {
   'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا', 'ة': 'ه', 'ى': 'ي', 'ؤ': 'و', 'ئ': 'ي',
+  // Persian and Urdu letters
+  'ی': 'ي', 'ے': 'ي', 'ک': 'ك', 'ۀ': 'ه', 'ہ': 'ه', 'ە': 'ه',
 };
+// Arabic-Indic (U+0660) and extended, Persian (U+06F0) digits
+for (let d = 0; d < 10; d++) ARABIC[String.fromCharCode(0x660 + d)] = ARABIC[String.fromCharCode(0x6f0 + d)] = String(d);
 const MARK = /\p{M}/gu;
 
 function classify(code: number): Kind {
@@ -65,6 +72,7 @@ function classify(code: number): Kind {
   const arabic = ARABIC[ch];
   let out = arabic ?? ch.normalize('NFD').replace(MARK, '').toLowerCase();
   if (out === '') return Kind.Drop; // a lone combining mark (harakat, accents)
+  out = ARABIC[out] ?? out; // ۂ is ہ with a hamza: it folds as ہ does
   out = out.normalize('NFC');
   // Greek varia and oxia (U+1FEF, U+1FFD) decompose to ` and ´: apostrophes, like them.
   if (APOSTROPHES.includes(out)) return Kind.Apostrophe;

@@ -129,6 +129,9 @@ describe('findMentions with the seed catalog', () => {
     ['بعد معركة تحرير الموصل وسقوط الرمادي، قالت جهات سورية معارضة', [['معركة تحرير الموصل', 'battle-of-mosul-2016-2017'], ['سقوط الرمادي', 'fall-of-ramadi-2015']]],
     // a conjunction (و ف) and a preposition (ب ل ك) written joined to the name
     ['قال السوداني لإيران وبالعراق وَالعراق فبغداد وبغداد كالعراق', [['السوداني', 'mohammed-shia-al-sudani'], ['إيران', 'iran'], ['العراق', 'iraq'], ['العراق', 'iraq'], ['بغداد', 'baghdad'], ['بغداد', 'baghdad'], ['العراق', 'iraq']]],
+    // Persian letters (yeh, keheh) and digits in Arabic text fold to the catalog's Arabic spelling
+    ['قال قائد فيلق القدس قاسم سلیمانی في ایران', [['فيلق القدس', 'quds-force'], ['قاسم سلیمانی', 'qassem-soleimani'], ['ایران', 'iran']]],
+    ['اغتيال قاسم سلیمانی', [['اغتيال قاسم سلیمانی', 'soleimani-strike-2020']]],
     // not two conjunctions, not a preposition before a conjunction, not before Latin letters
     ['ووالعراق بوالعراق وIraq', []],
     ['صوّت البرلمان الإيراني، وفي بغداد انعقد البرلمان', [['بغداد', 'baghdad'], ['البرلمان', 'iraqi-parliament']]],

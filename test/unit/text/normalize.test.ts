@@ -7,7 +7,7 @@ const tricky = fc.oneof(
   fc.string({ unit: 'binary' }), // full unicode, astral pairs included
   fc.string({ unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)) }), // lone surrogates too
   fc.string({
-    unit: fc.constantFrom(...'aAsS \'’ʼʿ`´-\u2011\u2013\u00a0\u00ad\n\tḤīأإآٱةىؤئـَُِّ\u0301\u1fef\u1ffd\ud800\udc00İß'.split('')),
+    unit: fc.constantFrom(...'aAsS \'’ʼʿ`´-\u2011\u2013\u00a0\u00ad\n\tḤīأإآٱةىؤئـَُِّیکۀ٢۲\u0301\u1fef\u1ffd\ud800\udc00İß'.split('')),
   }),
 );
 
@@ -71,6 +71,12 @@ describe('normalize: folding rules', () => {
     ['رئيس', 'رييس'],
     ['العـــبادي', 'العبادي'], // tatweel
     ['العَبَّادِيُّ', 'العبادي'], // harakat and shadda
+    // Persian and Urdu letters (yeh, keheh, heh forms) and digits
+    ['سلیمانی', 'سليماني'],
+    ['کربلا', 'كربلا'],
+    ['ۀ ہ ە ے', 'ه ه ه ي'],
+    ['٣ يناير ٢٠٢٠', '3 يناير 2020'],
+    ['۱۲ روز', '12 روز'],
   ])('%j → %j', (input, expected) => {
     expect(normalize(input).text).toBe(expected);
   });
