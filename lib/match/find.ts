@@ -142,7 +142,7 @@ interface Scan {
  * records context words on the way and the longest acceptable candidate that ends by `limit`;
  * returns its end, or -1.
  */
-function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: number, limit: number): number {
+function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: number, limit: number, lead = 0): number {
   const n = input.length;
   const da = m.da;
   const cls = m.cls;
@@ -166,6 +166,19 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: n
   let bj = 0; // in a bucket: how many of the record's codes the text has matched
   let bEnd = 0; // in a bucket: where it ends
   const walkPats = scan.patsEnd;
+  if (lead) {
+    // A letter the text does not write, read as if it stood at i (see afterProclitics).
+    const t = da[0]! + lead;
+    if (da[2 * t + 1] !== 0) return -1;
+    node = t;
+    const base = da[2 * t]!;
+    if (base < 0) {
+      bEnd = -base + tails[-base - 1]!;
+      br = -base;
+      bj = 0;
+    }
+    rawOf[depth++] = i;
+  }
   for (;;) {
     // The common case first: inside a word, plain word characters step the trie (or the tail) in a
     // tight loop; no word boundary can fall between them. Anything else goes to the general case.
@@ -465,10 +478,27 @@ function afterProclitics(m: CompiledMatcher, input: string, start: number, end: 
   if (!conjunction && !PREPOSITIONS.has(c)) return -1;
   let k = skipDrops(input, start + 1, end);
   if (k >= end || !isArabicLetter(input.charCodeAt(k))) return -1;
-  const found = walk(m, input, k, scan, space, limit);
+  const found = afterLetter(m, input, c, k, scan, space, limit);
   if (found >= 0 || !conjunction || !PREPOSITIONS.has(input.charCodeAt(k))) return found;
+  const p = input.charCodeAt(k);
   k = skipDrops(input, k + 1, end);
-  return k < end && isArabicLetter(input.charCodeAt(k)) ? walk(m, input, k, scan, space, limit) : -1;
+  return k < end && isArabicLetter(input.charCodeAt(k)) ? afterLetter(m, input, p, k, scan, space, limit) : -1;
+}
+
+const LAM = 0x644;
+const ALEF = 0x627;
+
+/**
+ * Walks from k, after the joined letter c. The preposition ل before the article ال is written لل,
+ * its alef left out ("للعراق" is ل + العراق): where c and the letter at k are both ل, a name that
+ * begins with ال is also tried from k, the alef read as if written (the mention starts at the lam
+ * the article keeps).
+ */
+function afterLetter(m: CompiledMatcher, input: string, c: number, k: number, scan: Scan, space: number, limit: number): number {
+  const found = walk(m, input, k, scan, space, limit);
+  if (found >= 0 || c !== LAM || input.charCodeAt(k) !== LAM) return found;
+  const alef = m.alphabet.indexOf(ALEF) + 2;
+  return alef > 1 ? walk(m, input, k, scan, space, limit, alef) : -1;
 }
 
 /** Whether code unit c is white space that may stand between two words of a name (no dash, no block break). */
@@ -549,8 +579,10 @@ function surnameAfter(input: string, cands: number[], pats: number[], c: number,
   // A dash may join on another capitalised part ("Austin American-Statesman", "Austin Jean-Pierre");
   // a word joined on by anything else ("Biden Covid-19 rules") is no surname.
   while (we < n && kindOf(input.charCodeAt(we)) === SPACE && !isNameSpace(input.charCodeAt(we))) {
-    if (!(we + 2 < n && isUpperAt(input, we + 1) && isLowerAt(input, we + 2))) return 0;
-    for (we += 2; we < n; we++) {
+    const up = skipDrops(input, we + 1, n);
+    const low = skipDrops(input, up + 1, n);
+    if (!(low < n && isUpperAt(input, up) && isLowerAt(input, low))) return 0;
+    for (we = low; we < n; we++) {
       const k = kindOf(input.charCodeAt(we));
       if (k !== WORD && k !== DROP && k !== APOSTROPHE) break;
     }

@@ -25,6 +25,7 @@ const HAND: MatchableEntity[] = [
   { aliases: [{ text: 'U.S.', acronym: true }, { text: 'United States' }] },
   { aliases: [{ text: 'Ḥashd al-Shaʿbī' }, { text: 'Straße' }] },
   { aliases: [{ text: '[the] offensive to (retake|recapture) Tikrit' }, { text: 'Tikrit' }] },
+  { aliases: [{ text: 'العراق' }] },
 ];
 /** Given names for the property tests (the default list is 500 names: too slow for the naive matcher). */
 const GIVEN = ['Eric', 'Hunter', 'Haider', 'Ali', 'Badr'];
@@ -42,7 +43,7 @@ const WORDS = [
   // a weak alias after another entity's possessive
   "Iran's", 'Baghdad’s', 'Maliki', 'parliament', 's', 'S',
   // Arabic letters joined to the front of a word
-  'وحيدر', 'بالعبادي', 'وَالعبادي', 'فبالعبادي', 'فو', 'و', 'ب', 'وب', 'ك', 'ؤ', 'ؤب',
+  'وحيدر', 'بالعبادي', 'وَالعبادي', 'فبالعبادي', 'فو', 'و', 'ب', 'وب', 'ك', 'ؤ', 'ؤب', 'للعبادي', 'وللعبادي', 'بلعبادي', 'لل', 'لـلعبادي', 'للعراق', 'وللعراق', 'لعراق', 'فللعراق',
 ];
 const GLUE = [' ', ' ', ' ', '  ', '\n', '\u00a0', '-', '\u2011', ', ', '. ', "'", '’', '\u00ad', '', 'ـ', '\u0301'];
 

@@ -132,6 +132,10 @@ describe('findMentions with the seed catalog', () => {
     // Persian letters (yeh, keheh) and digits in Arabic text fold to the catalog's Arabic spelling
     ['قال قائد فيلق القدس قاسم سلیمانی في ایران', [['فيلق القدس', 'quds-force'], ['قاسم سلیمانی', 'qassem-soleimani'], ['ایران', 'iran']]],
     ['اغتيال قاسم سلیمانی', [['اغتيال قاسم سلیمانی', 'soleimani-strike-2020']]],
+    // ل before the article ال is written لل ("للعراق" is ل + العراق): the mention starts at the article's lam
+    ['قال السوداني للعراق وللموصل', [['السوداني', 'mohammed-shia-al-sudani'], ['لعراق', 'iraq'], ['لموصل', 'mosul']]],
+    // (not after ب or ك, which keep the alef: "بالعراق")
+    ['بلعراق كلعراق', []],
     // not two conjunctions, not a preposition before a conjunction, not before Latin letters
     ['ووالعراق بوالعراق وIraq', []],
     ['صوّت البرلمان الإيراني، وفي بغداد انعقد البرلمان', [['بغداد', 'baghdad'], ['البرلمان', 'iraqi-parliament']]],
@@ -184,6 +188,8 @@ describe('findMentions with the seed catalog', () => {
     ['Joe Biden: the Biden Covid-19 rules', [['Joe Biden', 'joe-biden'], ['Biden', 'joe-biden']]],
     ['Joe Biden: the Biden Anti-terror plan', [['Joe Biden', 'joe-biden'], ['Biden', 'joe-biden']]],
     ['Iraq and the Pentagon: the Austin American-Statesman said; Austin Jean-Pierre', [['Iraq', 'iraq'], ['Pentagon', 'pentagon']]],
+    // (a soft hyphen inside the part after the dash changes nothing)
+    ['Iraq and the Pentagon: the Austin American-S\u00adtatesman said', [['Iraq', 'iraq'], ['Pentagon', 'pentagon']]],
     ['At the Pentagon, Austin Smith-jones and Austin Iraq-Syria policy', [['Pentagon', 'pentagon'], ['Austin', 'lloyd-austin'], ['Austin', 'lloyd-austin'], ['Iraq', 'iraq'], ['Syria', 'syria']]],
     ['US officials, Washington The year began', [['US', 'united-states'], ['Washington', 'united-states']]],
     ['Donald Trump. Trump White House', [['Donald Trump', 'donald-trump'], ['Trump', 'donald-trump']]],

@@ -138,8 +138,11 @@ function surnameAfter(input: string, end: number, nextNames: number): { end: num
   let after = input.slice(we);
   // a dash may join on another capitalised part ("American-Statesman"), nothing else ("Covid-19")
   while (after !== '' && kindOf(after.charCodeAt(0)) === Kind.Space && !NAME_SPACE.test(after[0]!)) {
-    if (!(after.length > 2 && isUpper(after[1]!) && isLower(after[2]!))) return undefined;
-    let k = 2;
+    let up = 1;
+    while (up < after.length && isDrop(after[up]!)) up++;
+    let k = up + 1;
+    while (k < after.length && isDrop(after[k]!)) k++;
+    if (!(k < after.length && isUpper(after[up]!) && isLower(after[k]!))) return undefined;
     while (k < after.length && [Kind.Word, Kind.Drop, Kind.Apostrophe].includes(kindOf(after.charCodeAt(k)))) k++;
     after = after.slice(k);
   }
@@ -195,6 +198,21 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
       }
       return best;
     };
+    // the preposition ل before the article ال is written لل: a name in ال is tried with its alef read as written
+    const longestWithAlef = (i: number, limit: number): Cand | undefined => {
+      let best: Cand | undefined;
+      for (let len = 1; i + len <= limit; len++) {
+        const j = i + len;
+        if (j < text.length && isWordUnit(text.charCodeAt(j)) && isWordUnit(text.charCodeAt(j - 1))) continue;
+        const here = all.filter((p) => p.key.length === len + 1 && p.key[0] === 'ا' && text.startsWith(p.key.slice(1), i) && ok(p, i, j));
+        if (record) for (const p of here) if (p.context) contexts.push({ entity: p.entity, at: map[i]! });
+        const ps = here.filter((p) => !p.context);
+        if (ps.length) best = { i, j, ps };
+      }
+      return best;
+    };
+    const after = (c: string, k: number, limit: number): Cand | undefined =>
+      longestAt(k, limit) ?? (c === 'ل' && raw(k) === 'ل' ? longestWithAlef(k, limit) : undefined);
     // an Arabic word may carry a conjunction (و ف), a preposition (ب ل ك) or both joined to its front
     // (each followed, in the original text, by an Arabic letter with only dropped characters between)
     const joined = (k: number): boolean => {
@@ -215,8 +233,8 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
       const limit = i === from ? firstLimit : to;
       let best = longestAt(i, limit);
       if (!best && 'وفبلك'.includes(raw(i)) && joined(i + 1)) {
-        best = longestAt(i + 1, limit);
-        if (!best && 'وف'.includes(raw(i)) && 'بلك'.includes(raw(i + 1)) && joined(i + 2)) best = longestAt(i + 2, limit);
+        best = after(raw(i), i + 1, limit);
+        if (!best && 'وف'.includes(raw(i)) && 'بلك'.includes(raw(i + 1)) && joined(i + 2)) best = after(raw(i + 1), i + 2, limit);
       }
       if (best) {
         cands.push(best);
