@@ -142,7 +142,7 @@ interface Scan {
  * records context words on the way and the longest acceptable candidate that ends by `limit`;
  * returns its end, or -1.
  */
-function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: number, limit: number, lead = 0): number {
+function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: number, limit: number, lead = ''): number {
   const n = input.length;
   const da = m.da;
   const cls = m.cls;
@@ -158,7 +158,8 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: n
   let pos = i;
   let lastSpace = false;
   let prevW = true;
-  let pend = '';
+  // Folded characters read before the next unit of the text: a complex fold's, or `lead` (letters the text leaves out, see afterLetter).
+  let pend = lead;
   let pendAt = 0;
   let bestEnd = -1;
   const tails = m.tails;
@@ -166,19 +167,6 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: n
   let bj = 0; // in a bucket: how many of the record's codes the text has matched
   let bEnd = 0; // in a bucket: where it ends
   const walkPats = scan.patsEnd;
-  if (lead) {
-    // A letter the text does not write, read as if it stood at i (see afterProclitics).
-    const t = da[0]! + lead;
-    if (da[2 * t + 1] !== 0) return -1;
-    node = t;
-    const base = da[2 * t]!;
-    if (base < 0) {
-      bEnd = -base + tails[-base - 1]!;
-      br = -base;
-      bj = 0;
-    }
-    rawOf[depth++] = i;
-  }
   for (;;) {
     // The common case first: inside a word, plain word characters step the trie (or the tail) in a
     // tight loop; no word boundary can fall between them. Anything else goes to the general case.
@@ -486,7 +474,7 @@ function afterProclitics(m: CompiledMatcher, input: string, start: number, end: 
 }
 
 const LAM = 0x644;
-const ALEF = 0x627;
+const ALEF = '\u0627';
 
 /**
  * Walks from k, after the joined letter c. The preposition ل before the article ال is written لل,
@@ -497,8 +485,7 @@ const ALEF = 0x627;
 function afterLetter(m: CompiledMatcher, input: string, c: number, k: number, scan: Scan, space: number, limit: number): number {
   const found = walk(m, input, k, scan, space, limit);
   if (found >= 0 || c !== LAM || input.charCodeAt(k) !== LAM) return found;
-  const alef = m.alphabet.indexOf(ALEF) + 2;
-  return alef > 1 ? walk(m, input, k, scan, space, limit, alef) : -1;
+  return walk(m, input, k, scan, space, limit, ALEF);
 }
 
 /** Whether code unit c is white space that may stand between two words of a name (no dash, no block break). */
