@@ -186,12 +186,13 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
    */
   const scan = (from: number, to: number, firstLimit: number, record: boolean): Cand[] => {
     const cands: Cand[] = [];
-    const longestAt = (i: number, limit: number): Cand | undefined => {
+    /** The longest pattern at i; with `lead`, patterns that begin with it, the text at i holding the rest. */
+    const longestAt = (i: number, limit: number, lead = ''): Cand | undefined => {
       let best: Cand | undefined;
       for (let len = 1; i + len <= limit; len++) {
         const j = i + len;
         if (j < text.length && isWordUnit(text.charCodeAt(j)) && isWordUnit(text.charCodeAt(j - 1))) continue;
-        const here = all.filter((p) => p.key.length === len && text.startsWith(p.key, i) && ok(p, i, j));
+        const here = all.filter((p) => p.key.length === lead.length + len && p.key.startsWith(lead) && text.startsWith(p.key.slice(lead.length), i) && ok(p, i, j));
         if (record) for (const p of here) if (p.context) contexts.push({ entity: p.entity, at: map[i]! });
         const ps = here.filter((p) => !p.context);
         if (ps.length) best = { i, j, ps };
@@ -199,20 +200,8 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
       return best;
     };
     // the preposition ل before the article ال is written لل: a name in ال is tried with its alef read as written
-    const longestWithAlef = (i: number, limit: number): Cand | undefined => {
-      let best: Cand | undefined;
-      for (let len = 1; i + len <= limit; len++) {
-        const j = i + len;
-        if (j < text.length && isWordUnit(text.charCodeAt(j)) && isWordUnit(text.charCodeAt(j - 1))) continue;
-        const here = all.filter((p) => p.key.length === len + 1 && p.key[0] === 'ا' && text.startsWith(p.key.slice(1), i) && ok(p, i, j));
-        if (record) for (const p of here) if (p.context) contexts.push({ entity: p.entity, at: map[i]! });
-        const ps = here.filter((p) => !p.context);
-        if (ps.length) best = { i, j, ps };
-      }
-      return best;
-    };
     const after = (c: string, k: number, limit: number): Cand | undefined =>
-      longestAt(k, limit) ?? (c === 'ل' && raw(k) === 'ل' ? longestWithAlef(k, limit) : undefined);
+      longestAt(k, limit) ?? (c === 'ل' && raw(k) === 'ل' ? longestAt(k, limit, 'ا') : undefined);
     // an Arabic word may carry a conjunction (و ف), a preposition (ب ل ك) or both joined to its front
     // (each followed, in the original text, by an Arabic letter with only dropped characters between)
     const joined = (k: number): boolean => {
