@@ -57,20 +57,29 @@ function isLowerAt(s: string, k: number): boolean {
 
 /**
  * True when [start, end) of `input` and the letters around it on the same line are all capitals (a
- * headline, a shout): at least four capitals around it, and no lower-case letter in it or around it.
+ * headline, a shout): at least four capitals within 30 characters either side, and no lower-case
+ * letter in it or there. Characters are counted as the normaliser reads them (what it drops counts
+ * for nothing, a run of white space once), so soft hyphens or doubled spaces do not change the answer.
  */
 function inCapitals(input: string, start: number, end: number): boolean {
   for (let k = start; k < end; k++) if (isLowerAt(input, k)) return false;
   let letters = 0;
-  const scan = (from: number, to: number, step: number): boolean => {
-    for (let k = from; k !== to; k += step) {
-      if (input.charCodeAt(k) === 0x0a) break;
+  const scan = (from: number, step: number): boolean => {
+    let seen = 0;
+    let space = false;
+    for (let k = from; k >= 0 && k < input.length && seen < 30; k += step) {
+      const c = input.charCodeAt(k);
+      if (c === 0x0a) break;
+      const kind = kindOf(c);
+      if (kind === DROP || kind === APOSTROPHE || (kind === SPACE && space)) continue;
+      space = kind === SPACE;
+      seen++;
       if (isLowerAt(input, k)) return false;
       if (isUpperAt(input, k)) letters++;
     }
     return true;
   };
-  return scan(start - 1, Math.max(0, start - 30) - 1, -1) && scan(end, Math.min(input.length, end + 30), 1) && letters >= 4;
+  return scan(start - 1, -1) && scan(end, 1) && letters >= 4;
 }
 
 /** Whether a pattern of `info` (see CompiledMatcher.patterns), found at raw [start, end) whose normalised characters came from `rawOf`, may count. */

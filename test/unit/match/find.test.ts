@@ -260,6 +260,20 @@ describe('findMentions with hand-made catalogs', () => {
     ]);
     expect(f('Warren spoke in the Senate')).toEqual([['Warren', 'strong']]);
   });
+
+  it('reads the line around a weak alias as the normaliser does: soft hyphens and doubled spaces do not make it a line of capitals', () => {
+    const f = handMade([{ id: 'abadi', aliases: [{ text: 'Haider al-Abadi' }, { text: 'Abadi', weak: true }], context: ['Iraq'] }]);
+    // lower case 21 characters before the weak alias: not a headline, so case still tells
+    const plain = 'Iraq votes: WHO LEADS IT NOW? ABADI';
+    // the same line with a soft hyphen after each capital and its spaces doubled: 43 code units away
+    const padded = plain.replace(/(?<=[A-Z])(?=.*ABADI)/g, '\u00ad').replace(/ (?=.*ABADI)/g, '  ');
+    expect(padded.indexOf('ABADI') - padded.indexOf('s:')).toBeGreaterThan(30);
+    expect(f(plain)).toEqual([['ABADI', 'abadi']]);
+    expect(f(padded)).toEqual([['ABADI', 'abadi']]);
+    // with no lower-case letter within 30 characters, soft hyphens or not, it is a headline: not trusted
+    expect(f('Iraq votes.\nWHO LEADS IT NOW? ABADI')).toEqual([]);
+    expect(f('Iraq votes.\nW\u00adH\u00adO  LEADS IT NOW? ABADI')).toEqual([]);
+  });
 });
 
 describe('findMentions where a few names share a start (kept as one bucket of the trie)', () => {

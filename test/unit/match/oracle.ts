@@ -80,19 +80,18 @@ function patterns(entities: readonly MatchableEntity[], givenNames: readonly str
 function inCapitals(input: string, start: number, end: number): boolean {
   if ([...input.slice(start, end)].some(isLower)) return false;
   let letters = 0;
-  for (let k = start - 1; k >= Math.max(0, start - 30); k--) {
-    const ch = input[k]!;
-    if (ch === '\n') break;
-    if (isLower(ch)) return false;
-    if (isUpper(ch)) letters++;
-  }
-  for (let k = end; k < Math.min(input.length, end + 30); k++) {
-    const ch = input[k]!;
-    if (ch === '\n') break;
-    if (isLower(ch)) return false;
-    if (isUpper(ch)) letters++;
-  }
-  return letters >= 4;
+  // 30 characters either side as the normaliser reads them: what it drops is skipped, a run of white space is one
+  const side = (chars: string[]): boolean => {
+    const read = chars.filter((ch) => ![Kind.Drop, Kind.Apostrophe].includes(kindOf(ch.charCodeAt(0))));
+    const kept = read.filter((ch, k) => ch === '\n' || !(kindOf(ch.charCodeAt(0)) === Kind.Space && k > 0 && kindOf(read[k - 1]!.charCodeAt(0)) === Kind.Space));
+    for (const ch of kept.slice(0, 30)) {
+      if (ch === '\n') break;
+      if (isLower(ch)) return false;
+      if (isUpper(ch)) letters++;
+    }
+    return true;
+  };
+  return side(input.slice(0, start).split('').reverse()) && side(input.slice(end).split('')) && letters >= 4;
 }
 
 const NAME_SPACE = /[\t-\r \u00a0\u2000-\u200a\u202f]/;
