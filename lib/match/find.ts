@@ -597,7 +597,9 @@ function surnameAfter(input: string, cands: number[], pats: number[], c: number,
  * not right after a given name ("Hunter Biden", "Michael B. Jordan"; an entity's own given name and
  * a weak alias are compiled as one weak alias, "Haider Abadi"), and not as the given name before a
  * surname ("Austin Tice"), and not after another entity's possessive ("Iran's parliament"). Where
- * a weak alias is not confirmed, the shorter names within it are matched and chosen the same way.
+ * a weak alias is not confirmed, the shorter names within it are matched and chosen the same way;
+ * where a blocker holds, so are they, but for its own entity's ("Israel struck Iranian nuclear
+ * sites" blocks the US strikes on them, not Israel; "Battle of Badr" still names no Badr).
  */
 function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlySet<number> | undefined): Mention[] {
   const { cands, pats, contexts } = scan;
@@ -656,7 +658,8 @@ function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlyS
   };
 
   const mentions: Mention[] = [];
-  const choose = (list: number[], listPats: number[]): void => {
+  /** Chooses among the candidates of `list`; patterns of an entity in `exclude` (those of a blocker around them) count for nothing. */
+  const choose = (list: number[], listPats: number[], exclude?: ReadonlySet<number>): void => {
     let given = -1; // the candidate before, when it is a given name that named nothing; -1 otherwise
     for (let c = 0; c < list.length; c += 4) {
       const start = list[c]!;
@@ -667,11 +670,16 @@ function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlyS
       let strongChoice = false;
       let blocked = false;
       let isGiven = false;
+      let blockers: Set<number> | undefined;
       for (let q = list[c + 2]!; q < list[c + 3]!; q += 2) {
         const flags = listPats[q + 1]! & 0xff;
         const e = listPats[q]!;
+        if (exclude?.has(e)) continue;
         if (flags & GIVEN) isGiven = true;
-        else if (flags & BLOCKER) blocked = true;
+        else if (flags & BLOCKER) {
+          blocked = true;
+          (blockers ??= new Set(exclude)).add(e);
+        }
         else if (!(flags & WEAK)) {
           chosen = e;
           strongChoice = true;
@@ -687,12 +695,13 @@ function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlyS
       }
       given = isGiven && !mention ? c : -1;
       if (mention) mentions.push(strongChoice ? { start, end, entity: chosen } : { start, end, entity: chosen, weak: true });
-      else if (chosen < 0 && !afterGiven && !blocked && !isGiven) {
+      else if ((chosen < 0 || blocked) && !afterGiven && !isGiven) {
         // A weak alias not confirmed here leaves its words to shorter names: in an article on
         // Afghanistan "the U.S.-led invasion" is not Iraq's, and "U.S." is still the United States.
+        // A blocker leaves them to every entity but its own.
         const sub = newScan(scan.rawOf);
         scanText(m, input, start, end, end - 1, sub);
-        choose(sub.cands, sub.pats);
+        choose(sub.cands, sub.pats, blockers ?? exclude);
       }
     }
   };

@@ -18,7 +18,8 @@ beforeAll(async () => {
 
 /** A small catalog that exercises every kind of pattern, with overlapping prefixes. */
 const HAND: MatchableEntity[] = [
-  { aliases: [{ text: 'Popular Mobilization Forces' }, { text: 'Popular Mobilization' }, { text: 'PMF', acronym: true }, { text: 'PMUs', acronym: true }] },
+  // (a blocker holding another entity's name: Tikrit is still named there)
+  { aliases: [{ text: 'Popular Mobilization Forces' }, { text: 'Popular Mobilization' }, { text: 'PMF', acronym: true }, { text: 'PMUs', acronym: true }], blockers: ['Battle of Tikrit'] },
   { aliases: [{ text: 'Badr Organization' }, { text: 'Badr', weak: true }], context: ['militia', 'US'], blockers: ['Battle of Badr'] },
   { aliases: [{ text: "Asa'ib Ahl al-Haq" }, { text: 'Ahl al-Haq' }, { text: 'AAH', acronym: true }] },
   { aliases: [{ text: 'Haider al-Abadi' }, { text: 'al-Abadi' }, { text: 'Abadi', weak: true }, { text: 'حيدر العبادي' }], context: ['Iraq'] },
@@ -34,7 +35,7 @@ const SEED_GIVEN = ['Hunter', 'Eric', 'Tariq', 'Haider', 'Mohammed'];
 const WORDS = [
   'PMUs', 'PMUS', 'pmus', 'PmUs', 'Eric', 'eric', 'Hunter', 'Ali', 'Tariq', 'Mohammed', 'Biden', 'Trump', 'Sudani', 'al-Hashimi', 'Eric Abadi', 'Hunter Badr', 'Haider Abadi', 'Ali Badr',
   'ERIC ABADI', 'eric Abadi', 'Tariq al-Hashimi', 'Hunter Biden', 'Mohammed Sudani',
-  'Popular', 'Mobilization', 'Forces', 'PMF', 'pmf', 'Badr', 'Organization', 'Battle', 'of', 'militia', 'US', 'us', "Asa'ib", 'Asa’ib',
+  'Popular', 'Mobilization', 'Forces', 'PMF', 'pmf', 'Badr', 'Organization', 'Battle', 'of', 'Battle of Tikrit', 'militia', 'US', 'us', "Asa'ib", 'Asa’ib',
   'Asaʿib', 'Asaib', 'Ahl', 'al-Haq', 'al‑Haq', 'AAH', 'Aah', 'Haider', 'al-Abadi', 'Abadi', 'Abadi’s', "Abadi's", 'Iraq', 'حيدر', 'العبادي',
   'الْعَبَّادِي', 'U.S.', 'U.S.A', 'United', 'States', 'Ḥashd', 'Hashd', 'al-Shaabi', 'al-Shaʿbī', 'Straße', 'STRASSE', 'strasse', 'the',
   'offensive', 'to', 'retake', 'recapture', 'Tikrit', 'TIKRIT', 'WHAT', 'IS', 'NEXT',

@@ -99,8 +99,9 @@ describe('findMentions with the seed catalog', () => {
     ["the US struck Iran's key nuclear sites", [['US', 'united-states'], ["struck Iran's key nuclear sites", 'us-strikes-iran-nuclear-sites-2025']]],
     ['strikes on three Iranian nuclear facilities', [['strikes on three Iranian nuclear facilities', 'us-strikes-iran-nuclear-sites-2025']]],
     ['the US followed with strikes on Fordo; the bombing of Fordow', [['US', 'united-states'], ['strikes on Fordo', 'us-strikes-iran-nuclear-sites-2025'], ['bombing of Fordow', 'us-strikes-iran-nuclear-sites-2025']]],
-    // Israel's strikes on the nuclear sites are not the US strikes
-    ['Israeli jets struck Iranian nuclear facilities; Israeli strikes on Iran’s nuclear sites', []],
+    // Israel's strikes on the nuclear sites are not the US strikes, but Israel and Iran in them are still named
+    ['Israeli jets struck Iranian nuclear facilities; Israeli strikes on Iran’s nuclear sites', [['Iran', 'iran']]],
+    ['Israel struck Iranian nuclear sites in June', [['Israel', 'israel']]],
     ['the battle to retake Mosul, the fight to take back Ramadi', [['battle to retake Mosul', 'battle-of-mosul-2016-2017'], ['fight to take back Ramadi', 'ramadi-counteroffensive-2015']]],
     ['the U.S. Department of Defense and U.S. Central Command', [['U.S. Department of Defense', 'pentagon'], ['U.S. Central Command', 'us-central-command']]],
     ['the killing of Iranian General Qasem Soleimani', [['killing of Iranian General Qasem Soleimani', 'soleimani-strike-2020']]],
@@ -259,6 +260,20 @@ describe('findMentions with hand-made catalogs', () => {
       { id: 'strong', aliases: [{ text: 'Warren' }] },
     ]);
     expect(f('Warren spoke in the Senate')).toEqual([['Warren', 'strong']]);
+  });
+
+  it('a blocker hides its own entity there, not the names of others within it', () => {
+    const f = handMade([
+      { id: 'badr', aliases: [{ text: 'Badr Organization' }, { text: 'Badr', weak: true }], context: ['militia'], blockers: ['Battle of Badr'] },
+      { id: 'strikes', aliases: [{ text: 'US strikes on Fordow' }], blockers: ['Israeli strikes on (Fordow|Natanz)'] },
+      { id: 'fordow', aliases: [{ text: 'Fordow' }] },
+      { id: 'israel', aliases: [{ text: 'Israel' }, { text: 'Israeli', weak: true }], context: ['jets'] },
+    ]);
+    expect(f('US strikes on Fordow')).toEqual([['US strikes on Fordow', 'strikes']]);
+    expect(f('Israeli strikes on Fordow')).toEqual([['Fordow', 'fordow']]);
+    // a weak alias inside a blocker is confirmed as anywhere else
+    expect(f('Israeli jets, Israeli strikes on Fordow')).toEqual([['Israeli', 'israel'], ['Israeli', 'israel'], ['Fordow', 'fordow']]);
+    expect(f('the Badr militia and the Battle of Badr')).toEqual([['Badr', 'badr']]);
   });
 
   it('reads the line around a weak alias as the normaliser does: soft hyphens and doubled spaces do not make it a line of capitals', () => {

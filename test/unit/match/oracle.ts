@@ -251,14 +251,14 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
   };
 
   const mentions: Mention[] = [];
-  const choose = (list: Cand[]): void => {
+  const choose = (list: Cand[], exclude?: ReadonlySet<number>): void => {
     let given: number | undefined; // where the candidate before ends, if it is a given name that named nothing
     for (const [ci, c] of list.entries()) {
       const at = map[c.i]!;
       const end = map[c.j - 1]! + 1;
       const after = given !== undefined && isNameGap(input.slice(given, at));
       const isGiven = c.ps.some((p) => p.given);
-      const ps = c.ps.filter((p) => !p.given);
+      const ps = c.ps.filter((p) => !p.given && !exclude?.has(p.entity));
       const blocked = ps.some((p) => p.blocker);
       const strongP = ps.find((p) => !p.blocker && !p.weak);
       let mention: Mention | undefined;
@@ -279,8 +279,9 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
         }
       }
       if (mention) mentions.push(mention);
-      // a weak alias not confirmed leaves its words to the shorter names in it
-      else if (unconfirmed && !isGiven) choose(scan(c.i, c.j, c.j - 1, false));
+      // a weak alias not confirmed leaves its words to the shorter names in it; a blocker, to all but its entity's
+      else if (blocked && !strongP && !after && !isGiven) choose(scan(c.i, c.j, c.j - 1, false), new Set([...(exclude ?? []), ...ps.filter((p) => p.blocker).map((p) => p.entity)]));
+      else if (unconfirmed && !isGiven) choose(scan(c.i, c.j, c.j - 1, false), exclude);
       given = isGiven && !mention ? end : undefined;
     }
   };
