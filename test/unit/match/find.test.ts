@@ -121,6 +121,10 @@ describe('findMentions with the seed catalog', () => {
     ['after the Soleimani assassination; the January 3, 2020, strike; the 3 January 2020 drone strike', [['Soleimani assassination', 'soleimani-strike-2020'], ['January 3, 2020, strike', 'soleimani-strike-2020'], ['3 January 2020 drone strike', 'soleimani-strike-2020']]],
     // names of organisations and titles "of America" are not the country
     ['US officials: the Motion Picture Association of America, Boy Scouts of America, Miss America', [['US', 'united-states']]],
+    // a news agency, airlines, a newspaper and a broadcaster named after a country are not its actors
+    ['France said, Agence France-Presse reported; the Air France crash; Keystone-France', [['France', 'france']]],
+    ['Israel denied it, the Times of Israel said', [['Israel', 'israel']]],
+    ['Iran International reported that Iran Air flights to Iran resumed', [['Iran', 'iran']]],
     // the Guardian's and the BBC's spellings: "Isis", "Isil" (weak: also a goddess), titles in lower case
     ['Isis fighters left Mosul; Isil, the US called it', [['Isis', 'islamic-state'], ['Mosul', 'mosul'], ['Isil', 'islamic-state'], ['US', 'united-states']]],
     ['Isis, the Egyptian goddess, and Osiris', []],
