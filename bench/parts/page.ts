@@ -65,7 +65,7 @@ definePart({
         return page;
       };
       for (const t of targets) {
-        const times: Record<string, number[]> = { floor: [], backstoryInPage: [], extension: [], markJs: [] };
+        const times: Record<string, number[]> = { floor: [], backstoryInPage: [], extension: [], extensionFirstMarks: [], markJs: [] };
         let marks = 0;
         let markJsMarks = 0;
         let maxSlice = 0;
@@ -113,12 +113,13 @@ definePart({
           const stats = await ext.evaluate(async () => {
             for (let i = 0; i < 400; i++) {
               const mark = performance.getEntriesByName('backstory-stats').at(-1) as PerformanceMark | undefined;
-              if (mark) return JSON.parse(mark.detail as string) as { startedAt: number; paintedAt?: number; maxSliceMs: number; marks: number; totalMs: number; workMs: Record<string, number> };
+              if (mark) return JSON.parse(mark.detail as string) as { startedAt: number; firstMarksAt?: number; paintedAt?: number; maxSliceMs: number; marks: number; totalMs: number; workMs: Record<string, number> };
               await new Promise((ok) => setTimeout(ok, 25));
             }
             return null;
           });
           if (stats?.paintedAt !== undefined) times.extension!.push(stats.paintedAt - stats.startedAt);
+          if (stats?.firstMarksAt !== undefined) times.extensionFirstMarks!.push(stats.firstMarksAt - stats.startedAt);
           maxSlice = Math.max(maxSlice, stats?.maxSliceMs ?? 0);
           if (stats) for (const [k, v] of Object.entries({ slices: stats.totalMs, ...stats.workMs })) (work[k] ??= []).push(v);
           await ext.close();
@@ -138,7 +139,7 @@ definePart({
           markJsVsInPage: s.markJs!.median / s.backstoryInPage!.median,
         };
         log(
-          `${t.name.slice(0, 48).padEnd(48)} ${String(textNodes).padStart(6)} nodes | floor ${fmt(s.floor!.median)} ms | extension ${fmt(s.extension?.median ?? NaN)} ms (${fmt(row.extensionVsFloor)}x floor, longest task ${fmt(maxSlice)} ms) | ` +
+          `${t.name.slice(0, 48).padEnd(48)} ${String(textNodes).padStart(6)} nodes | floor ${fmt(s.floor!.median)} ms | extension ${fmt(s.extension?.median ?? NaN)} ms (${fmt(row.extensionVsFloor)}x floor, first marks ${fmt(s.extensionFirstMarks?.median ?? NaN)} ms, longest task ${fmt(maxSlice)} ms) | ` +
             `in-page ${fmt(s.backstoryInPage!.median)} ms (${fmt(row.inPageVsFloor)}x) | mark.js ${fmt(s.markJs!.median)} ms (${fmt(row.markJsVsExtension)}x the extension, ${fmt(row.markJsVsInPage)}x in-page) | marks ${marks} vs mark.js ${markJsMarks} | ` +
             `the extension's slices ${Object.entries(row.extensionWorkMs).map(([k, v]) => `${k} ${fmt(v)}`).join(', ')} ms (medians)`,
         );

@@ -120,6 +120,46 @@ describe('createPageMarker (wrapping fallback: happy-dom has no CSS Custom Highl
     expect(named).toEqual([[], ['haider-al-abadi']]);
   });
 
+  it('sends the top of the page first in a small batch, and the rest in large ones', async () => {
+    const sentence = 'Haider al-Abadi met the Badr Organization in Iraq, and then went on talking at some length. ';
+    document.body.innerHTML = Array.from({ length: 800 }, () => `<p>${sentence}</p>`).join('');
+    const calls: string[][] = [];
+    marker = createPageMarker(document, { find: finder(calls) });
+    await marker.idle();
+    const sizes = calls.map((blocks) => blocks.reduce((n, b) => n + b.length, 0));
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(800 * sentence.length);
+    // the first call stops at the first block that brings it to 16 K characters
+    expect(sizes[0]).toBeGreaterThanOrEqual(16 * 1024);
+    expect(sizes[0]).toBeLessThan(16 * 1024 + sentence.length);
+    // the other 58 K characters go in one call (a batch is up to 256 K)
+    expect(sizes.length).toBe(2);
+    expect(marks().filter((m) => m.startsWith('person')).length).toBe(800);
+  });
+
+  it('matches the first batch again when later text names an entity it mentions only by a weak alias', async () => {
+    // "Abadi" alone counts where the call names Haider al-Abadi too, or the page has named him before
+    const named: string[][] = [];
+    const find: FindMentions = async (blocks, page) => {
+      named.push(page);
+      const strong = page.includes('haider-al-abadi') || blocks.some((b) => b.includes('Haider al-Abadi'));
+      return blocks.map((text) => {
+        const out: FoundMention[] = [];
+        for (let i = text.indexOf('Abadi'); i >= 0; i = text.indexOf('Abadi', i + 1)) {
+          if (text.startsWith('Haider al-', i - 10)) out.push({ start: i - 10, end: i + 5, entityId: 'haider-al-abadi', type: 'person' });
+          else if (strong) out.push({ start: i, end: i + 5, entityId: 'haider-al-abadi', type: 'person', weak: true });
+        }
+        return out;
+      });
+    };
+    const filler = '<p>The parliament met again on Tuesday, and the session went on late into the night.</p>'.repeat(250);
+    document.body.innerHTML = `<h1>Abadi returns</h1>${filler}<p>Haider al-Abadi spoke.</p>`;
+    marker = createPageMarker(document, { find });
+    await marker.idle();
+    // the first call (16 K characters), the rest, and the first call again with what the rest named
+    expect(named).toEqual([[], [], ['haider-al-abadi']]);
+    expect(marks()).toEqual(['person:Abadi', 'person:Haider al-Abadi']);
+  });
+
   it('reads a block again when its text changes', async () => {
     document.body.innerHTML = '<p id="live">Nothing yet.</p>';
     marker = createPageMarker(document, { find: finder(), changeDelayMs: 5 });
