@@ -125,6 +125,7 @@ describe('findMentions with the seed catalog', () => {
     ['France said, Agence France-Presse reported; the Air France crash; Keystone-France', [['France', 'france']]],
     ['Israel denied it, the Times of Israel said', [['Israel', 'israel']]],
     ['Iran International reported that Iran Air flights to Iran resumed', [['Iran', 'iran']]],
+    ['At US Airways Express, US officials said', [['US', 'united-states']]],
     // the Guardian's and the BBC's spellings: "Isis", "Isil" (weak: also a goddess), titles in lower case
     ['Isis fighters left Mosul; Isil, the US called it', [['Isis', 'islamic-state'], ['Mosul', 'mosul'], ['Isil', 'islamic-state'], ['US', 'united-states']]],
     ['Isis, the Egyptian goddess, and Osiris', []],
