@@ -549,6 +549,23 @@ function possessiveGap(input: string, from: number, to: number): boolean {
   return spaceEnd(input, s === 0x73 || s === 0x53 ? k + 1 : k, to) === to;
 }
 
+/**
+ * Whether [start, end) of `input` is a dateline's place ("LONDON (Reuters) -", "WASHINGTON (AP) —",
+ * "CAIRO — Gunmen opened fire"): written in capitals, then "(", or at the start of a line and then a
+ * dash or a comma. A capital's name there says where the story was filed, not who acted.
+ */
+function isDateline(input: string, start: number, end: number): boolean {
+  for (let k = start; k < end; k++) if (isLowerAt(input, k)) return false;
+  let k = end;
+  while (k < input.length && (isNameSpace(input.charCodeAt(k)) || kindOf(input.charCodeAt(k)) === DROP)) k++;
+  const next = input.charCodeAt(k);
+  if (next === 0x28) return true;
+  if (next !== 0x2c && next !== 0x2d && next !== 0x2013 && next !== 0x2014) return false;
+  let b = start - 1;
+  while (b >= 0 && input.charCodeAt(b) !== 0x0a && (isNameSpace(input.charCodeAt(b)) || kindOf(input.charCodeAt(b)) === DROP)) b--;
+  return b < 0 || input.charCodeAt(b) === 0x0a;
+}
+
 /** Words that, after a name, leave it the name of its entity ("Sudani Monday", "Trump Administration"). */
 const notSurnames = new Set(givenNamesData.notSurnames.map(normalizeKey));
 
@@ -596,7 +613,8 @@ function surnameAfter(input: string, cands: number[], pats: number[], c: number,
  * Chooses each candidate's entity: a strong alias first; a weak one only with its entity confirmed,
  * not right after a given name ("Hunter Biden", "Michael B. Jordan"; an entity's own given name and
  * a weak alias are compiled as one weak alias, "Haider Abadi"), and not as the given name before a
- * surname ("Austin Tice"), and not after another entity's possessive ("Iran's parliament"). Where
+ * surname ("Austin Tice"), not after another entity's possessive ("Iran's parliament"), and not as a
+ * dateline's place ("LONDON (Reuters) -"). Where
  * a weak alias is not confirmed, the shorter names within it are matched and chosen the same way;
  * where a blocker holds, so are they, but for its own entity's ("Israel struck Iranian nuclear
  * sites" blocks the US strikes on them, not Israel; "Battle of Badr" still names no Badr).
@@ -693,6 +711,8 @@ function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlyS
         const owner = mentions[mentions.length - 1]!;
         if (owner.entity !== chosen && possessiveGap(input, owner.end, start) && contextFrom(chosen, owner.start) !== owner.start) mention = false;
       }
+      // A weak alias as a dateline's place ("LONDON (Reuters) -") is where the story was filed.
+      if (mention && !strongChoice && isDateline(input, start, end)) mention = false;
       given = isGiven && !mention ? c : -1;
       if (mention) mentions.push(strongChoice ? { start, end, entity: chosen } : { start, end, entity: chosen, weak: true });
       else if ((chosen < 0 || blocked) && !afterGiven && !isGiven) {

@@ -41,12 +41,14 @@ const WORDS = [
   'offensive', 'to', 'retake', 'recapture', 'Tikrit', 'TIKRIT', 'WHAT', 'IS', 'NEXT',
   // surnames after a weak alias, initials after a given name, words that are no surname
   'Tice', 'Times', 'B.', 'J.', 'B', 'Monday', 'The', 'Covid', 'Ḥusayn', 'Tice’s', 'Statesman', 'jones', 'Released', 'Abadi Tice',
+  // datelines
+  'ABADI', '(Reuters)', '(AP)', 'ABADI (AP)', 'ABADI —',
   // a weak alias after another entity's possessive
   "Iran's", 'Baghdad’s', 'Maliki', 'parliament', 's', 'S',
   // Arabic letters joined to the front of a word
   'وحيدر', 'بالعبادي', 'وَالعبادي', 'فبالعبادي', 'فو', 'و', 'ب', 'وب', 'ك', 'ؤ', 'ؤب', 'للعبادي', 'وللعبادي', 'بلعبادي', 'لل', 'لـلعبادي', 'للعراق', 'وللعراق', 'لعراق', 'فللعراق',
 ];
-const GLUE = [' ', ' ', ' ', '  ', '\n', '\u00a0', '-', '\u2011', ', ', '. ', "'", '’', '\u00ad', '', 'ـ', '\u0301'];
+const GLUE = [' ', ' ', ' ', '  ', '\n', '\u00a0', '-', '\u2011', ', ', '. ', "'", '’', '\u00ad', '', 'ـ', '\u0301', ' — '];
 
 /** The hand catalog's words, variants and look-alikes, each with any glue after it. */
 const parts = fc.array(fc.tuple(fc.constantFrom(...WORDS), fc.constantFrom(...GLUE)), { maxLength: 16 });

@@ -126,6 +126,14 @@ describe('findMentions with the seed catalog', () => {
     ['Israel denied it, the Times of Israel said', [['Israel', 'israel']]],
     ['Iran International reported that Iran Air flights to Iran resumed', [['Iran', 'iran']]],
     ['At US Airways Express, US officials said', [['US', 'united-states']]],
+    // a capital's name as a dateline's place is where the story was filed, not who acted (with context near: British, Egyptian)
+    ['LONDON (Reuters) - A British healthcare worker', []],
+    ['CAIRO — Gunmen opened fire, Egyptian police said', []],
+    ['Nov. 20, 2019 5:52 AM EST\nWASHINGTON (AP) — American officials said', []],
+    ['Updated 12:00\nMOSCOW, Dec. 5 — Russian officials', []],
+    // (the same names elsewhere still name their country; a city of the catalog is named at a dateline too)
+    ['British officials in LONDON, and London said', [['LONDON', 'united-kingdom'], ['London', 'united-kingdom']]],
+    ['BAGHDAD (Reuters) - Iraqi officials', [['BAGHDAD', 'baghdad']]],
     // the Guardian's and the BBC's spellings: "Isis", "Isil" (weak: also a goddess), titles in lower case
     ['Isis fighters left Mosul; Isil, the US called it', [['Isis', 'islamic-state'], ['Mosul', 'mosul'], ['Isil', 'islamic-state'], ['US', 'united-states']]],
     ['Isis, the Egyptian goddess, and Osiris', []],

@@ -151,6 +151,16 @@ function surnameAfter(input: string, end: number, nextNames: number): { end: num
 }
 
 /** A possessive's ending before the next word: an apostrophe, an optional s, white space ("Iran's parliament"), dropped characters anywhere. */
+/** A dateline's place: in capitals, then "(", or at a line's start and then a dash or a comma. */
+function isDateline(input: string, at: number, end: number): boolean {
+  if ([...input.slice(at, end)].some(isLower)) return false;
+  let k = end;
+  while (k < input.length && (NAME_SPACE.test(input[k]!) || isDrop(input[k]!))) k++;
+  if (input[k] === '(') return true;
+  if (![',', '-', '–', '—'].includes(input[k] ?? '')) return false;
+  return [...input.slice(0, at).split('\n').at(-1)!].every((ch) => NAME_SPACE.test(ch) || isDrop(ch));
+}
+
 function isPossessiveGap(gap: string): boolean {
   let k = 0;
   while (k < gap.length && isDrop(gap[k]!)) k++;
@@ -277,6 +287,7 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
         if (mention && owner && owner.entity !== mention.entity && isPossessiveGap(input.slice(owner.end, at)) && !contexts.some((x) => x.entity === mention!.entity && x.at === owner.start)) {
           mention = undefined;
         }
+        if (mention && isDateline(input, at, end)) mention = undefined;
       }
       if (mention) mentions.push(mention);
       // a weak alias not confirmed leaves its words to the shorter names in it; a blocker, to all but its entity's
