@@ -134,6 +134,9 @@ describe('findMentions with the seed catalog', () => {
     // (the same names elsewhere still name their country; a city of the catalog is named at a dateline too)
     ['British officials in LONDON, and London said', [['LONDON', 'united-kingdom'], ['London', 'united-kingdom']]],
     ['BAGHDAD (Reuters) - Iraqi officials', [['BAGHDAD', 'baghdad']]],
+    // nor as a place: "Washington, D.C.", "a London-based firm", "north London"
+    ['US officials in Washington, D.C., and a Washington-based analyst; Washington said', [['US', 'united-states'], ['Washington', 'united-states']]],
+    ['British officials: a London-based firm in north London, and London said', [['London', 'united-kingdom']]],
     // the Guardian's and the BBC's spellings: "Isis", "Isil" (weak: also a goddess), titles in lower case
     ['Isis fighters left Mosul; Isil, the US called it', [['Isis', 'islamic-state'], ['Mosul', 'mosul'], ['Isil', 'islamic-state'], ['US', 'united-states']]],
     ['Isis, the Egyptian goddess, and Osiris', []],
