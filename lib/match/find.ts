@@ -614,10 +614,10 @@ function surnameAfter(input: string, cands: number[], pats: number[], c: number,
  * not right after a given name ("Hunter Biden", "Michael B. Jordan"; an entity's own given name and
  * a weak alias are compiled as one weak alias, "Haider Abadi"), and not as the given name before a
  * surname ("Austin Tice"), not after another entity's possessive ("Iran's parliament"), and not as a
- * dateline's place ("LONDON (Reuters) -"). Where
- * a weak alias is not confirmed, the shorter names within it are matched and chosen the same way;
- * where a blocker holds, so are they, but for its own entity's ("Israel struck Iranian nuclear
- * sites" blocks the US strikes on them, not Israel; "Battle of Badr" still names no Badr).
+ * dateline's place ("LONDON (Reuters) -"). Where a weak alias is not confirmed, the shorter names
+ * within it are matched and chosen the same way; where a blocker holds, so are they, but for its own
+ * entity's ("Israel struck Iranian nuclear sites" blocks the US strikes on them, not Israel; "Battle
+ * of Badr" still names no Badr).
  */
 function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlySet<number> | undefined): Mention[] {
   const { cands, pats, contexts } = scan;
