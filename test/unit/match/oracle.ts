@@ -150,7 +150,6 @@ function surnameAfter(input: string, end: number, nextNames: number): { end: num
   return { end: input.length - after.length, title: !(k === after.length || !isUpper(after[k]!)) };
 }
 
-/** A possessive's ending before the next word: an apostrophe, an optional s, white space ("Iran's parliament"), dropped characters anywhere. */
 /** A dateline's place: in capitals, then "(", or at a line's start and then a dash or a comma. */
 function isDateline(input: string, at: number, end: number): boolean {
   if ([...input.slice(at, end)].some(isLower)) return false;
@@ -161,6 +160,7 @@ function isDateline(input: string, at: number, end: number): boolean {
   return [...input.slice(0, at).split('\n').at(-1)!].every((ch) => NAME_SPACE.test(ch) || isDrop(ch));
 }
 
+/** A possessive's ending before the next word: an apostrophe, an optional s, white space ("Iran's parliament"), dropped characters anywhere. */
 function isPossessiveGap(gap: string): boolean {
   let k = 0;
   while (k < gap.length && isDrop(gap[k]!)) k++;
