@@ -551,16 +551,18 @@ function possessiveGap(input: string, from: number, to: number): boolean {
 
 /**
  * Whether [start, end) of `input` is a dateline's place ("LONDON (Reuters) -", "WASHINGTON (AP) —",
- * "CAIRO — Gunmen opened fire"): written in capitals, then "(", or at the start of a line and then a
- * dash or a comma. A capital's name there says where the story was filed, not who acted.
+ * "CAIRO — Gunmen opened fire", "London (CNN) —"): written in capitals, then "("; or at the start of a
+ * line and then "(" (in any case), or, in capitals, a dash or a comma. A capital's name there says
+ * where the story was filed, not who acted.
  */
 function isDateline(input: string, start: number, end: number): boolean {
-  for (let k = start; k < end; k++) if (isLowerAt(input, k)) return false;
+  let capitals = true;
+  for (let k = start; k < end && capitals; k++) if (isLowerAt(input, k)) capitals = false;
   let k = end;
   while (k < input.length && (isNameSpace(input.charCodeAt(k)) || kindOf(input.charCodeAt(k)) === DROP)) k++;
   const next = input.charCodeAt(k);
-  if (next === 0x28) return true;
-  if (next !== 0x2c && next !== 0x2d && next !== 0x2013 && next !== 0x2014) return false;
+  if (next === 0x28 && capitals) return true;
+  if (next !== 0x28 && !(capitals && (next === 0x2c || next === 0x2d || next === 0x2013 || next === 0x2014))) return false;
   let b = start - 1;
   while (b >= 0 && input.charCodeAt(b) !== 0x0a && (isNameSpace(input.charCodeAt(b)) || kindOf(input.charCodeAt(b)) === DROP)) b--;
   return b < 0 || input.charCodeAt(b) === 0x0a;

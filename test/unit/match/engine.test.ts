@@ -42,7 +42,7 @@ const WORDS = [
   // surnames after a weak alias, initials after a given name, words that are no surname
   'Tice', 'Times', 'B.', 'J.', 'B', 'Monday', 'The', 'Covid', 'Ḥusayn', 'Tice’s', 'Statesman', 'jones', 'Released', 'Abadi Tice',
   // datelines
-  'ABADI', '(Reuters)', '(AP)', 'ABADI (AP)', 'ABADI —',
+  'ABADI', '(Reuters)', '(AP)', 'ABADI (AP)', 'ABADI —', 'Abadi (AP)', '(CNN)',
   // a weak alias after another entity's possessive
   "Iran's", 'Baghdad’s', 'Maliki', 'parliament', 's', 'S',
   // Arabic letters joined to the front of a word

@@ -131,8 +131,13 @@ describe('findMentions with the seed catalog', () => {
     ['CAIRO — Gunmen opened fire, Egyptian police said', []],
     ['Nov. 20, 2019 5:52 AM EST\nWASHINGTON (AP) — American officials said', []],
     ['Updated 12:00\nMOSCOW, Dec. 5 — Russian officials', []],
+    // at a line's start a place then "(" is a dateline in any case (CNN writes "London (CNN) —")
+    ['London (CNN) — British officials said', []],
+    ['Source: CNN\n Washington (CNN) — American officials', []],
     // (the same names elsewhere still name their country; a city of the catalog is named at a dateline too)
     ['British officials in LONDON, and London said', [['LONDON', 'united-kingdom'], ['London', 'united-kingdom']]],
+    ['British officials said London (and Paris) agreed', [['London', 'united-kingdom']]],
+    ['British officials\nLondon, the capital, and London — the city', [['London', 'united-kingdom'], ['London', 'united-kingdom']]],
     ['BAGHDAD (Reuters) - Iraqi officials', [['BAGHDAD', 'baghdad']]],
     // nor as a place: "Washington, D.C.", "a London-based firm", "north London"
     ['US officials in Washington, D.C., and a Washington-based analyst; Washington said', [['US', 'united-states'], ['Washington', 'united-states']]],

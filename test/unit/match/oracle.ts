@@ -150,14 +150,14 @@ function surnameAfter(input: string, end: number, nextNames: number): { end: num
   return { end: input.length - after.length, title: !(k === after.length || !isUpper(after[k]!)) };
 }
 
-/** A dateline's place: in capitals, then "(", or at a line's start and then a dash or a comma. */
+/** A dateline's place: in capitals, then "("; or at a line's start, then "(", or (in capitals) a dash or a comma. */
 function isDateline(input: string, at: number, end: number): boolean {
-  if ([...input.slice(at, end)].some(isLower)) return false;
+  const capitals = ![...input.slice(at, end)].some(isLower);
   let k = end;
   while (k < input.length && (NAME_SPACE.test(input[k]!) || isDrop(input[k]!))) k++;
-  if (input[k] === '(') return true;
-  if (![',', '-', '–', '—'].includes(input[k] ?? '')) return false;
-  return [...input.slice(0, at).split('\n').at(-1)!].every((ch) => NAME_SPACE.test(ch) || isDrop(ch));
+  const lineStart = [...input.slice(0, at).split('\n').at(-1)!].every((ch) => NAME_SPACE.test(ch) || isDrop(ch));
+  if (input[k] === '(') return capitals || lineStart;
+  return capitals && [',', '-', '–', '—'].includes(input[k] ?? '') && lineStart;
 }
 
 /** A possessive's ending before the next word: an apostrophe, an optional s, white space ("Iran's parliament"), dropped characters anywhere. */
