@@ -1,3 +1,4 @@
+import * as letterCase from '../text/case';
 import * as norm from '../text/normalize';
 import * as compiled from './compile';
 import { type CompiledMatcher, PatternFlag } from './compile';
@@ -12,6 +13,8 @@ const isWordUnit = norm.isWordUnit;
 const afterApostrophe = norm.afterApostrophe;
 const complexFoldOf = norm.complexFoldOf;
 const normalizeKey = norm.normalizeKey;
+const isUpperAt = letterCase.isUpperAt;
+const isLowerAt = letterCase.isLowerAt;
 const WORD: number = norm.Kind.Word;
 const SPACE: number = norm.Kind.Space;
 const PUNCT: number = norm.Kind.Punct;
@@ -38,22 +41,6 @@ export interface Mention {
 
 /** How far (in characters of the original text) a context word may stand from a weak alias and still confirm it. */
 export const CONTEXT_WINDOW = 400;
-
-/** Whether the code unit at k of s is a capital (ASCII without making a string). */
-function isUpperAt(s: string, k: number): boolean {
-  const c = s.charCodeAt(k);
-  if (c < 128) return c >= 65 && c <= 90;
-  const ch = s[k]!;
-  return ch !== ch.toLowerCase();
-}
-
-/** Whether the code unit at k of s is a lower-case letter (ASCII without making a string). */
-function isLowerAt(s: string, k: number): boolean {
-  const c = s.charCodeAt(k);
-  if (c < 128) return c >= 97 && c <= 122;
-  const ch = s[k]!;
-  return ch !== ch.toUpperCase();
-}
 
 /**
  * True when [start, end) of `input` and the letters around it on the same line are all capitals (a

@@ -4,7 +4,7 @@ import { caretAt, rectsContain } from './hit-test';
 import { createIdleQueue, type SliceStats } from './idle';
 import { createNearViewport } from './near-viewport';
 import { createRevealWatch } from './reveal';
-import { blockElementOf, createBlockCollector, hiddenTest, insideSkipped, isInline, MARK_TAG, nodeAt, offsetInBlock, rangeInBlock, shownLater, type TextBlock } from './text-blocks';
+import { blockElementOf, createBlockCollector, hiddenTest, insideSkipped, isInline, MARK_TAG, nodeAt, offsetInBlock, partEnd, rangeInBlock, shownLater, type TextBlock } from './text-blocks';
 
 /** A mention in a block, as the matcher (in the background) reports it. */
 export interface FoundMention {
@@ -102,6 +102,12 @@ const BATCH_CHARS = 256 * 1024;
  * with the whole page's marks in the same time.
  */
 const FIRST_BATCH_CHARS = 16 * 1024;
+/**
+ * A block longer than this is sent in parts of at most this many characters, cut at a sentence's
+ * end (see `partEnd`), so one call never carries more than a batch: a page of one 3 MB block was
+ * one 3 MB message, a task of about 100 ms. Its text nodes are looked up over several slices too.
+ */
+const PART_CHARS = 16 * 1024;
 /** Changed nodes queued before the marker gives up on them one by one and rescans the page. */
 const MAX_PENDING = 1000;
 /**
@@ -134,8 +140,9 @@ interface BlockState {
   block: TextBlock;
   /** Every mention the matcher found. */
   mentions: FoundMention[];
-  /** Those whose text is not in a hidden inline element (known once the block is first drawn). */
-  visible?: FoundMention[];
+  /** Shown mentions checked for text in a hidden inline element (once each, when first drawn), and those found so. */
+  checked?: Set<FoundMention>;
+  hidden?: Set<FoundMention>;
   /** Those that get marks under the settings. */
   shown: FoundMention[];
   painted?: PaintedBlock;
@@ -225,11 +232,17 @@ export function createPageMarker(
   const draw = (state: BlockState): void => {
     erase(state);
     if (!state.shown.length || (stats.windowed && !state.near) || !state.block.nodes.length) return;
-    if (!state.visible) {
-      // Drawn for the first time: leave out mentions in hidden inline elements, and choose again.
-      state.visible = state.mentions.filter((m) => inView(state.block, m));
-      if (state.visible.length !== state.mentions.length) return choose(state);
+    // Each shown mention is checked once for text in a hidden inline element; one that is gives way
+    // to the next (only shown ones: a block of 20,000 mentions cost 20,000 style queries when all were).
+    let hiddenFound = false;
+    for (const m of state.shown) {
+      if (state.checked?.has(m)) continue;
+      (state.checked ??= new Set()).add(m);
+      if (inView(state.block, m)) continue;
+      (state.hidden ??= new Set()).add(m);
+      hiddenFound = true;
     }
+    if (hiddenFound) return choose(state);
     const painted = ourOwn(() => painter.paint(state.block, state.shown));
     state.painted = painted;
     stats.drawn += painted.ranges.length;
@@ -244,7 +257,8 @@ export function createPageMarker(
   /** Chooses a block's shown marks under the settings, and draws them. */
   const choose = (state: BlockState): void => {
     stats.marks -= state.shown.length;
-    state.shown = selectShown(state.visible ?? state.mentions, settings);
+    const hidden = state.hidden;
+    state.shown = selectShown(hidden ? state.mentions.filter((m) => !hidden.has(m)) : state.mentions, settings);
     stats.marks += state.shown.length;
     const el = state.block.element;
     if (!state.shown.length) near?.unobserve(el);
@@ -287,8 +301,11 @@ export function createPageMarker(
 
   // --- Scanning and matching -----------------------------------------------------------------
 
-  let waiting: TextBlock[] = [];
+  /** What waits to be sent: blocks, or what is left of a long one (`from`: where that starts in its text). */
+  const waiting: { block: TextBlock; from: number }[] = [];
   let waitingChars = 0;
+  /** Long blocks sent in parts: the mentions found in their parts so far, parts sent and back, and whether all are cut. */
+  const parted = new Map<TextBlock, { sent: number; back: number; cut: boolean; found: FoundMention[] }>();
   /** Entities the page has named by a strong alias, as the matcher has reported them so far. */
   const named = new Set<string>();
 
@@ -300,18 +317,51 @@ export function createPageMarker(
   let firstBatch: TextBlock[] | undefined;
   let namedLater = false;
 
-  const send = (): void => {
-    const batch = waiting;
-    waiting = [];
-    waitingChars = 0;
+  const wait = (block: TextBlock): void => {
+    waiting.push({ block, from: 0 });
+    waitingChars += block.text.length;
+    if (block.text.length > PART_CHARS) parted.set(block, { sent: 0, back: 0, cut: false, found: [] });
+  };
+
+  /**
+   * Sends what waits, up to `limit` characters (at least one block or part), to the matcher; a long
+   * block's parts are cut as they are sent.
+   */
+  const send = (limit = batchChars): void => {
+    const batch: { block: TextBlock; from: number; to: number }[] = [];
+    let chars = 0;
+    while (waiting.length) {
+      const head = waiting[0]!;
+      const { block, from } = head;
+      if (latest.get(block.element) !== block) {
+        // Read again since (the page changed it): what is left of it is not sent.
+        waiting.shift();
+        waitingChars -= block.text.length - from;
+        parted.delete(block);
+        continue;
+      }
+      const parts = parted.get(block);
+      const to = parts ? partEnd(block.text, from, PART_CHARS) : block.text.length;
+      if (batch.length && chars + to - from > limit) break;
+      batch.push({ block, from, to });
+      chars += to - from;
+      if (parts) {
+        parts.sent++;
+        parts.cut = to === block.text.length;
+        head.from = to;
+        if (!parts.cut) continue;
+      }
+      waiting.shift();
+    }
     if (!batch.length) return;
+    waitingChars -= chars;
     const first = stats.finds === 0;
-    if (first) firstBatch = batch;
+    if (first) firstBatch = batch.filter((p) => !parted.has(p.block)).map((p) => p.block);
     inflight++;
     stats.finds++;
     options
       .find(
-        batch.map((b) => b.text),
+        batch.map((p) => (p.from === 0 && p.to === p.block.text.length ? p.block.text : p.block.text.slice(p.from, p.to))),
         [...named],
       )
       .then(
@@ -324,10 +374,35 @@ export function createPageMarker(
               if (!first) namedLater = true;
             }
           }
-          queue.push(applyFound(batch, found), 'draw', true);
+          const blocks: TextBlock[] = [];
+          const lists: FoundMention[][] = [];
+          batch.forEach(({ block, from, to }, i) => {
+            const list = found[i] ?? [];
+            const parts = parted.get(block);
+            if (!parts) {
+              // (A part of a block whose other parts failed is dropped.)
+              if (from === 0 && to === block.text.length) {
+                blocks.push(block);
+                lists.push(list);
+              }
+              return;
+            }
+            for (const m of list) parts.found.push(from ? { ...m, start: m.start + from, end: m.end + from } : m);
+            if (++parts.back < parts.sent || !parts.cut) return;
+            parted.delete(block);
+            blocks.push(block);
+            lists.push(parts.found.sort((a, b) => a.start - b.start));
+          });
+          if (blocks.length) queue.push(applyFound(blocks, lists), 'draw', true);
         },
         (e: unknown) => {
           stats.lastError = e instanceof Error ? e.message : String(e);
+          // A long block with a part lost is not marked (its other parts are not sent).
+          for (const { block } of batch) {
+            if (!parted.delete(block)) continue;
+            const k = waiting.findIndex((w) => w.block === block);
+            if (k >= 0) waitingChars -= block.text.length - waiting.splice(k, 1)[0]!.from;
+          }
         },
       )
       .finally(() => {
@@ -345,8 +420,7 @@ export function createPageMarker(
         queue.push(applyFound([b], [old.mentions]), 'redraw', true);
         continue;
       }
-      waiting.push(b);
-      waitingChars += b.text.length;
+      wait(b);
     }
   };
 
@@ -355,12 +429,14 @@ export function createPageMarker(
     // Sending a batch (the browser serialises it) starts a slice, so it never lengthens a full one.
     queue.push((timeUp) => {
       const limit = stats.finds === 0 ? Math.min(batchChars, FIRST_BATCH_CHARS) : batchChars;
-      if (waitingChars >= limit) send();
+      // One send a slice at most: the browser serialises a batch in the task that sends it.
+      const sent = waitingChars >= limit;
+      if (sent) send(limit);
       // A slice reads at most a batch, so the next one's send serialises no more than that.
       const from = collector.chars - waitingChars;
       if (!collector.done && !timeUp()) accept(collector.next(() => timeUp() || collector.chars - from >= limit));
       if (!collector.done) return true;
-      if (waiting.length && !timeUp()) send();
+      if (waiting.length && !sent && !timeUp()) send(limit);
       return waiting.length > 0;
     }, 'read');
   };
@@ -374,6 +450,8 @@ export function createPageMarker(
         if (latest.get(block.element) !== block) continue; // read again since
         if (!block.element.isConnected) continue;
         const mentions = found[k] ?? [];
+        // A long block's text nodes are looked up over slices (drawing needs them, perhaps from an observer's callback).
+        if (mentions.length && block.text.length > PART_CHARS && block.loadNodes && !block.loadNodes(timeUp)) return true;
         const old = states.get(block.element);
         if (old) drop(block.element);
         if (!mentions.length) continue;
@@ -568,7 +646,7 @@ export function createPageMarker(
     const again = namedLater ? firstBatch?.filter((b) => latest.get(b.element) === b && b.element.isConnected) : undefined;
     firstBatch = undefined;
     if (again?.length) {
-      for (const b of again) waiting.push(b);
+      for (const b of again) wait(b);
       send();
       await settled(false);
       if (destroyed) return;

@@ -1,4 +1,5 @@
 import { BLOCK_SEPARATOR } from '../match/separator';
+import { isLowerAt, isUpperAt } from '../text/case';
 
 /**
  * Reads a page's visible text into blocks (paragraphs, headings, list items, table cells), each
@@ -14,6 +15,11 @@ export interface TextBlock {
   readonly nodes: readonly Text[];
   /** `starts[i]` is the offset of `nodes[i]` in `text`. */
   readonly starts: readonly number[];
+  /**
+   * Looks its text nodes up a part at a time, until `stop()` says the slice is over; true once they
+   * are known. (Where the block was read node by node they are, and this is absent.)
+   */
+  readonly loadNodes?: (stop: () => boolean) => boolean;
 }
 
 /** Elements whose text is never read: code, forms, scripts, media, and the document head. */
@@ -35,34 +41,73 @@ export const isInline = (el: Element): boolean => INLINE.has(el.tagName.toUpperC
  */
 const NOT_WHOLE = `${[...INLINE, 'BR', 'IMG'].map((t) => `:not(${t.toLowerCase()})`).join('')},[hidden],[aria-hidden="true"],[contenteditable]:not([contenteditable="false"])`;
 
-/** A block read whole: its text nodes are looked up (every text node under its element) when first asked for. */
+/**
+ * A block read whole: its text nodes are looked up (every text node under its element) when first
+ * asked for, or a part at a time by `loadNodes` (a block of tens of thousands of nodes takes a
+ * content script tens of milliseconds to walk: the marker spreads that over its slices).
+ */
 function wholeBlock(element: Element, text: string): TextBlock {
   let nodes: Text[] | undefined;
+  const found: Text[] = [];
   const starts: number[] = [];
-  const load = (): Text[] => {
-    nodes = [];
-    const walker = element.ownerDocument.createTreeWalker(element, 4 /* SHOW_TEXT */);
-    let at = 0;
-    for (let n = walker.nextNode() as Text | null; n; n = walker.nextNode() as Text | null) {
-      nodes.push(n);
+  let walker: TreeWalker | undefined;
+  let at = 0;
+  const load = (stop: () => boolean): boolean => {
+    if (nodes) return true;
+    walker ??= element.ownerDocument.createTreeWalker(element, 4 /* SHOW_TEXT */);
+    for (let k = 1, n = walker.nextNode() as Text | null; n; k++, n = walker.nextNode() as Text | null) {
+      found.push(n);
       starts.push(at);
       at += n.length;
+      if ((k & 255) === 0 && stop()) return false;
     }
+    walker = undefined;
+    nodes = found;
     // The page changed the text since it was read: no node is trusted until it is read again.
     if (at !== text.length) nodes.length = starts.length = 0;
-    return nodes;
+    return true;
   };
+  const all = (): boolean => load(() => false);
   return {
     element,
     text,
     get nodes() {
-      return nodes ?? load();
+      all();
+      return nodes!;
     },
     get starts() {
-      if (!nodes) load();
+      all();
       return starts;
     },
+    loadNodes: load,
   };
+}
+
+/** Characters `partEnd` looks back through for a place to cut (every page pays it cold, in the interpreter). */
+const CUT_SEARCH = 512;
+
+/**
+ * Where to end a part of `text` that starts at `from` and holds at most `max` characters: after the
+ * last line break or sentence end in its last 512 characters or its second half, whichever is
+ * shorter (a full stop, "!" or "?" after four lower-case letters, so not "Gen." or "Capt.", then
+ * white space and a capital), else after its last white space there, so that no name is cut in two.
+ */
+export function partEnd(text: string, from: number, max: number): number {
+  const limit = from + max;
+  if (limit >= text.length) return text.length;
+  let space = -1;
+  for (let k = limit, stop = from + Math.max(max >> 1, max - CUT_SEARCH); k > stop; k--) {
+    const c = text.charCodeAt(k - 1);
+    if (c === 0x0a) return k;
+    if (c !== 0x20 && c !== 0xa0) continue;
+    if (space < 0) space = k;
+    const end = text.charCodeAt(k - 2);
+    if ((end === 0x2e || end === 0x21 || end === 0x3f) && k >= 6 && isUpperAt(text, k) && [3, 4, 5, 6].every((d) => isLowerAt(text, k - d))) return k;
+  }
+  if (space > 0) return space;
+  // No white space in the second half: cut anywhere but inside a surrogate pair.
+  const c = text.charCodeAt(limit - 1);
+  return c >= 0xd800 && c <= 0xdbff ? limit - 1 : limit;
 }
 
 /**
@@ -166,6 +211,13 @@ export interface BlockCollector {
   readonly chars: number;
 }
 
+/**
+ * Children (elements, or text nodes) past which a block is read node by node rather than with one
+ * `textContent`: measured in a content script, the `textContent` of a <div> of 20,000 spans (2.75 MB)
+ * took 51-56 ms in one call, reading its nodes one by one 6-8 ms (and the walk is spread over slices).
+ */
+const MAX_WHOLE_CHILDREN = 1000;
+
 /** True when a text node's value is only white space (as `\s` has it; the first characters settle most). */
 const blank = (value: string): boolean => {
   for (let i = 0; i < value.length; i++) {
@@ -208,9 +260,9 @@ export function createBlockCollector(
   /** The node the next slice starts at, where the last one stopped after stepping past a subtree. */
   let carried: Node | null | undefined;
 
-  /** The block's text: its element's textContent when that holds exactly its nodes, else read node by node. */
+  /** The block's text: its element's textContent when that holds exactly its nodes (and not many), else read node by node. */
   const finish = (b: Builder): TextBlock | undefined => {
-    if (!b.gaps && !b.nested) {
+    if (!b.gaps && !b.nested && b.nodes.length <= MAX_WHOLE_CHILDREN) {
       const whole = b.element.textContent ?? '';
       // Equal lengths: no text under the element but these nodes (none skipped, hidden or nested).
       if (whole.length === b.total) {
@@ -311,7 +363,7 @@ export function createBlockCollector(
             node = past();
             continue;
           }
-          if (!inline && !el.querySelector(NOT_WHOLE)) {
+          if (!inline && el.childElementCount <= MAX_WHOLE_CHILDREN && !el.querySelector(NOT_WHOLE)) {
             // Nothing under it but inline elements and text: one string for the whole block, and
             // its text nodes are not touched now (a content script's every touch of a node costs).
             const text = el.textContent ?? '';

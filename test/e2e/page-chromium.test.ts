@@ -1,7 +1,10 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, type ChromiumSession, haveBrowser, launchChromium, serveStatic } from '../../cli/browsers';
-import { cardState, centreOf, expectedMarks, expectReveal, flatMarks, PAGE_MOUNTS, passagesOf, requestStats, revealParts } from './page-support';
+import { cardState, centreOf, expectedMarks, expectReveal, flatMarks, hugePages, PAGE_MOUNTS, passagesOf, requestStats, revealParts } from './page-support';
 import { missingBrowser, readHighlights } from './support';
 
 const skip = missingBrowser('Chromium', CHROMIUM, haveBrowser(CHROMIUM));
@@ -27,8 +30,11 @@ describe.skipIf(skip)('on the page, in real Chromium: marks, the hover card, the
       value,
     );
 
+  const huge = mkdtempSync(join(tmpdir(), 'backstory-huge-'));
+
   beforeAll(async () => {
-    server = await serveStatic(PAGE_MOUNTS);
+    for (const [name, html] of Object.entries(hugePages())) writeFileSync(join(huge, `${name}.html`), html);
+    server = await serveStatic({ ...PAGE_MOUNTS, '/huge/': huge });
     session = await launchChromium();
   });
   afterEach(async () => {
@@ -38,6 +44,7 @@ describe.skipIf(skip)('on the page, in real Chromium: marks, the hover card, the
   afterAll(async () => {
     await session?.close();
     await server?.close();
+    rmSync(huge, { recursive: true, force: true });
   });
 
   it('marks exactly what the matcher finds in the visible blocks, first mention per paragraph, and changes no node', async () => {
@@ -231,6 +238,16 @@ describe.skipIf(skip)('on the page, in real Chromium: marks, the hover card, the
     // The first 700 paragraphs are hidden (a style change: no node is added or removed), so p700 is at the top.
     await page.evaluate(() => void (document.getElementById('top')!.style.display = 'none'));
     await expect.poll(drawnIn, { timeout: 5_000 }).toContain('p700');
+    expect(errors).toEqual([]);
+  });
+
+  it.each(Object.keys(hugePages()))('runs no task over 50 ms on a 3 MB page (%s), and marks it', async (name) => {
+    const page = await open(`/huge/${name}.html`);
+    await expect.poll(async () => (await page.evaluate(requestStats))?.scanDoneAt, { timeout: 30_000 }).toBeGreaterThan(0);
+    const stats = (await page.evaluate(requestStats))!;
+    expect(Number(stats.maxSliceMs), `longest extension task (ms), in ${stats.maxSliceWork}`).toBeLessThan(50);
+    expect(stats.lastError).toBeUndefined();
+    expect(await marksOf(page)).toEqual(expect.arrayContaining(['person:Haider al-Abadi', 'armed-group:Badr Organization', 'person:Qassem Soleimani']));
     expect(errors).toEqual([]);
   });
 

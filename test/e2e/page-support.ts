@@ -79,6 +79,23 @@ export async function requestStats(): Promise<Record<string, number | string> | 
   return null;
 }
 
+/**
+ * Pages of 3 MB of news-like text in the shapes that make one block huge or the page long: one text
+ * node, one <div> of 20,000 spans, and 20,000 paragraphs. Each names four of the catalog's actors.
+ */
+export function hugePages(): Record<string, string> {
+  const names = ['Haider al-Abadi', 'Badr Organization', 'Qassem Soleimani', 'Popular Mobilization Forces'];
+  const sentence = (i: number): string => `Officials said on Tuesday that ${names[i % names.length]} met the council after the attack on the border, and the talks went on. `;
+  const count = Math.ceil(3_000_000 / sentence(0).length);
+  const sentences = Array.from({ length: count }, (_, i) => sentence(i));
+  const page = (body: string): string => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>3 MB</title></head><body>${body}</body></html>`;
+  return {
+    'one-text-node': page(`<div>${sentences.join('')}</div>`),
+    'one-block-of-spans': page(`<div>${sentences.map((t) => `<span>${t}</span>`).join('')}</div>`),
+    paragraphs: page(`<article>${sentences.map((t) => `<p>${t}</p>`).join('\n')}</article>`),
+  };
+}
+
 /** Runs in the page: the state of the card in its shadow root (null when no card is shown). */
 export function cardState(): { state: string; entity: string | null; name: string; passages: string[]; links: string[] } | null {
   const host = document.querySelector('backstory-card');

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { BLOCK_SEPARATOR } from '../../../lib/match/separator';
-import { collectTextBlocks, createBlockCollector, hiddenTest, offsetInBlock, rangeInBlock, segmentsInBlock, shownLater } from '../../../lib/page/text-blocks';
+import { collectTextBlocks, createBlockCollector, hiddenTest, offsetInBlock, partEnd, rangeInBlock, segmentsInBlock, shownLater } from '../../../lib/page/text-blocks';
 
 function page(html: string): HTMLElement {
   document.body.innerHTML = html;
@@ -89,6 +89,36 @@ describe('offsets and ranges', () => {
     const start = block!.text.indexOf('Haider');
     expect(rangeInBlock(block!, start, start + 'Haider al-Abadi'.length, document).toString()).toBe('Haider al-Abadi');
     expect(block!.nodes.map((n) => n.data)).toEqual(['Met ', 'Haider ', 'al-', 'Abadi', ' in ', 'Baghdad', '.']);
+  });
+
+  it('looks a long block\'s text nodes up a part at a time when asked to', () => {
+    const [block] = collectTextBlocks(page(`<div>${Array.from({ length: 1000 }, (_, i) => `<span>Part ${i}. </span>`).join('')}</div>`));
+    let asked = 0;
+    // stop() is asked every 256 nodes: the first answer "stop" leaves the lookup to the next call
+    expect(block!.loadNodes!(() => ++asked >= 1)).toBe(false);
+    expect(asked).toBe(1);
+    while (!block!.loadNodes!(() => true));
+    expect(block!.nodes).toHaveLength(1000);
+    expect(block!.starts.at(-1)).toBe(block!.text.lastIndexOf('Part 999'));
+    const start = block!.text.indexOf('Part 500');
+    expect(rangeInBlock(block!, start, start + 8, document).toString()).toBe('Part 500');
+  });
+
+  it('cuts a long text into parts at a sentence\'s end, a line break, or else white space', () => {
+    const text = 'The talks went on at length. Haider al-Abadi met Gen. Soleimani on Jan. 3 in Baghdad. Then Iraq voted.';
+    // the last sentence end in the part's second half; not after "Gen." or "Jan." (an abbreviation, or no capital after it)
+    expect(text.slice(0, partEnd(text, 0, 56))).toBe('The talks went on at length. ');
+    expect(text.slice(0, partEnd(text, 0, 100))).toBe('The talks went on at length. Haider al-Abadi met Gen. Soleimani on Jan. 3 in Baghdad. ');
+    expect(text.slice(0, partEnd(text, 0, 75))).toBe('The talks went on at length. Haider al-Abadi met Gen. Soleimani on Jan. 3 ');
+    expect(partEnd(text, 0, 1000)).toBe(text.length);
+    expect(partEnd(text, 19, 1000)).toBe(text.length);
+    const lines = 'Iraq and Syria\nmore words here';
+    expect(lines.slice(0, partEnd(lines, 0, 20))).toBe('Iraq and Syria\n');
+    // no sentence end in the second half: the last white space; none at all: the limit
+    expect('Haider al-Abadi met the Badr Organization'.slice(0, partEnd('Haider al-Abadi met the Badr Organization', 0, 30))).toBe('Haider al-Abadi met the Badr ');
+    expect(partEnd('x'.repeat(100), 0, 30)).toBe(30);
+    // not inside a surrogate pair
+    expect(partEnd('😀'.repeat(50), 0, 31)).toBe(30);
   });
 
   it('trusts no node of a block whose text the page changed after it was read', () => {
