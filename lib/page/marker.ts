@@ -93,11 +93,16 @@ export interface PageMarker {
   destroy(): void;
 }
 
-/** Characters of page text sent to the matcher in one call. */
-const BATCH_CHARS = 256 * 1024;
+/**
+ * Characters of page text sent to the matcher in one call. The browser serialises a call in the
+ * task that sends it: 256 K characters of text in Arabic and Latin script (two bytes a character)
+ * took 25-30 ms of a slice in Chromium, 128 K about half (the slices of a 3 MB page, 8 loads of the
+ * build with each: longest 28-39 ms and 19-24 ms; the 50,000-node page painted in the same time).
+ */
+const BATCH_CHARS = 128 * 1024;
 /**
  * Characters in the first call: the top of the page (what a reader sees first) is matched and
- * drawn after a short read, not after the first 256 K characters. On the bench's 50,000-node page
+ * drawn after a short read, not after the first full batch. On the bench's 50,000-node page
  * the first marks came a third sooner (193 → 129 ms, medians of 12 loads against the build before),
  * with the whole page's marks in the same time.
  */

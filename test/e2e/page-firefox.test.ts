@@ -1,9 +1,11 @@
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { FIREFOX, type FirefoxSession, haveBrowser, launchFirefox, serveStatic } from '../../cli/browsers';
 import { type ExtensionView, extensionView, openExtensionPage } from './firefox-support';
-import { cardState, centreOf, expectedMarks, expectReveal, flatMarks, PAGE_MOUNTS, passagesOf, requestStats, revealParts } from './page-support';
+import { cardState, centreOf, expectedMarks, expectReveal, flatMarks, hugePages, PAGE_MOUNTS, passagesOf, requestStats, revealParts } from './page-support';
 import { defaultBundle, missingBrowser, readHighlights } from './support';
 
 const skip = missingBrowser('Firefox ESR', FIREFOX, haveBrowser(FIREFOX));
@@ -47,8 +49,11 @@ describe.skipIf(skip)('on the page, in real Firefox ESR: marks, the hover card, 
     return probe.evaluate(extensionView, url);
   };
 
+  const huge = mkdtempSync(join(tmpdir(), 'backstory-huge-'));
+
   beforeAll(async () => {
-    server = await serveStatic(PAGE_MOUNTS);
+    for (const [name, html] of Object.entries(hugePages())) writeFileSync(join(huge, `${name}.html`), html);
+    server = await serveStatic({ ...PAGE_MOUNTS, '/huge/': huge });
     session = await launchFirefox();
   });
   afterEach(async () => {
@@ -60,6 +65,7 @@ describe.skipIf(skip)('on the page, in real Firefox ESR: marks, the hover card, 
   afterAll(async () => {
     await session?.close();
     rmSync(session?.profile ?? '/nonexistent', { recursive: true, force: true });
+    rmSync(huge, { recursive: true, force: true });
     await server?.close();
   });
 
@@ -153,6 +159,16 @@ describe.skipIf(skip)('on the page, in real Firefox ESR: marks, the hover card, 
     // The first 700 paragraphs are hidden (no node added or removed), so p700 is at the top.
     await page.evaluate(() => void (document.getElementById('top')!.style.display = 'none'));
     await expect.poll(drawnIn, { timeout: 5_000 }).toContain('p700');
+    expect(errors).toEqual([]);
+  });
+
+  it.each(Object.keys(hugePages()))('runs no task over 50 ms on a 3 MB page (%s), and marks it', async (name) => {
+    const page = await open(`/huge/${name}.html`);
+    await expect.poll(async () => (await page.evaluate(requestStats))?.scanDoneAt, { timeout: 30_000 }).toBeGreaterThan(0);
+    const stats = (await page.evaluate(requestStats))!;
+    expect(Number(stats.maxSliceMs), `longest extension task (ms), in ${stats.maxSliceWork}`).toBeLessThan(50);
+    expect(stats.lastError).toBeUndefined();
+    expect(await marksOf(page)).toEqual(expect.arrayContaining(['person:Haider al-Abadi', 'armed-group:Badr Organization', 'person:Qassem Soleimani']));
     expect(errors).toEqual([]);
   });
 

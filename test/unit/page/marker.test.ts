@@ -131,26 +131,26 @@ describe('createPageMarker (wrapping fallback: happy-dom has no CSS Custom Highl
     // the first call holds at most 16 K characters, as many blocks as fit
     expect(sizes[0]).toBeLessThanOrEqual(16 * 1024);
     expect(sizes[0]).toBeGreaterThan(16 * 1024 - sentence.length);
-    // the other 58 K characters go in one call (a batch is up to 256 K)
+    // the other 58 K characters go in one call (a batch is up to 128 K)
     expect(sizes.length).toBe(2);
     expect(marks().filter((m) => m.startsWith('person')).length).toBe(800);
   });
 
   it('sends a block longer than a batch in parts cut at sentence ends, and marks it as one block', async () => {
-    // one <div> of 320 K characters in 10,000 spans: one block, over a first call and two batches;
+    // one <div> of 320 K characters in 10,000 spans: one block, over a first call and batches;
     // each name comes once: at the top, in the middle and at the end
     const filler = 'Then more words were said here. ';
     const at: Record<number, string> = { 0: 'Haider al-Abadi spoke. ', 5000: 'He met the Badr Organization. ', 9999: 'He left for Iraq. ' };
     document.body.innerHTML = `<div>${Array.from({ length: 10_000 }, (_, i) => `<span>${at[i] ?? filler}</span>`).join('')}</div>`;
     const text = document.body.textContent!;
-    expect(text.length).toBeGreaterThan(16 * 1024 + 256 * 1024);
+    expect(text.length).toBeGreaterThan(16 * 1024 + 128 * 1024);
     const calls: string[][] = [];
     marker = createPageMarker(document, { find: finder(calls) });
     await marker.idle();
     const sizes = calls.map((blocks) => blocks.reduce((n, b) => n + b.length, 0));
     expect(sizes.length).toBeGreaterThanOrEqual(3);
     expect(sizes[0]).toBeLessThanOrEqual(16 * 1024);
-    expect(Math.max(...sizes)).toBeLessThanOrEqual(256 * 1024);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(128 * 1024);
     // the parts, in order, are the block's text, each cut after a sentence's end
     const parts = calls.flat();
     expect(parts.join('')).toBe(text);
@@ -169,8 +169,8 @@ describe('createPageMarker (wrapping fallback: happy-dom has no CSS Custom Highl
     await marker.idle();
     // the first call (a part) came back, the second (the next parts) failed: the block gets no marks
     // (parts sent before the failure was known come back and are dropped), the paragraph after it does
-    expect(calls.length).toBe(3);
-    expect(calls[2]!.at(-1)).toBe('Iraq voted.');
+    expect(calls.length).toBeGreaterThanOrEqual(3);
+    expect(calls.at(-1)!.at(-1)).toBe('Iraq voted.');
     expect(marker.stats()).toMatchObject({ lastError: 'The matcher failed.', blocks: 1 });
     expect(marks()).toEqual(['country:Iraq']);
   });
