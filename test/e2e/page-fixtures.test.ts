@@ -109,44 +109,40 @@ describe.skipIf(skip)('every saved news page, in real Chromium', () => {
       // opens, and its host is the only element added, outside <body>.
       let carded = false;
       if (marks > 0) {
-        const at = await page.evaluate(() => {
-          let tries = 0;
-          for (const [name, h] of (CSS.highlights as unknown as Map<string, Highlight>).entries()) {
-            if (!name.startsWith('backstory-')) continue;
-            for (const r of h as unknown as Set<Range>) {
-              const range = r as Range;
-              const rect = range.getClientRects()[0];
-              if (!rect || rect.width < 2 || tries++ > 50) continue;
-              scrollTo(0, scrollY + rect.top - 200);
-              const again = range.getClientRects()[0]!;
-              const point = { x: again.left + Math.min(again.width / 2, 4), y: again.top + again.height / 2 };
-              const caret = document.caretPositionFromPoint(point.x, point.y);
-              if (caret && range.isPointInRange(caret.offsetNode, caret.offset)) {
-                (window as unknown as { backstoryTestMark: Range }).backstoryTestMark = range;
-                return point;
-              }
-            }
-          }
-          return null;
-        });
+        const at = await page.evaluate(pickMark);
         carded = !!at;
         if (at) {
           let aimed = at;
           await page.mouse.move(at.x, at.y);
           // Where the mark is now: some pages scroll or shift themselves after load (the saved
-          // iass-potsdam.de page moved 800 px at times), and a reader would follow the mark.
+          // iass-potsdam.de page moved 800 px at times; the NYT one's graphics grow as they load,
+          // pushing a mark out of view or under a graphic), and a reader would follow the mark,
+          // scroll it back into view, or hover another one.
           const reaim = async (): Promise<void> => {
             const now = await page
               .evaluate(() => {
-                const rect = (window as unknown as { backstoryTestMark: Range }).backstoryTestMark.getClientRects()[0];
-                return rect ? { x: rect.left + Math.min(rect.width / 2, 4), y: rect.top + rect.height / 2 } : null;
+                const mark = (window as unknown as { backstoryTestMark: Range }).backstoryTestMark;
+                let rect = mark.getClientRects()[0];
+                // Moved out of view (the saved NYT page's graphics grow as they load): scroll it back.
+                if (rect && (rect.top < 0 || rect.bottom > innerHeight)) {
+                  scrollTo(0, scrollY + rect.top - 200);
+                  rect = mark.getClientRects()[0];
+                }
+                if (!rect) return null;
+                const point = { x: rect.left + Math.min(rect.width / 2, 4), y: rect.top + rect.height / 2 };
+                const caret = document.caretPositionFromPoint(point.x, point.y);
+                return { ...point, onTop: !!caret && mark.isPointInRange(caret.offsetNode, caret.offset) };
               })
               .catch(() => null);
-            if (now && (Math.abs(now.x - aimed.x) > 1 || Math.abs(now.y - aimed.y) > 1)) {
-              aimed = now;
-              await page.mouse.move(now.x, now.y);
-            }
+            // Something of the page's own came over it: hover another mark that is on top now.
+            const next = now && !now.onTop ? await page.evaluate(pickMark).catch(() => null) : now;
+            if (next) aimed = next;
+            // The pointer is hit-tested when it moves: nudge it, as a hand resting on a mark would,
+            // in case it came while the page moved the mark or drew over it.
+            nudge = -nudge;
+            await page.mouse.move(aimed.x + nudge, aimed.y);
           };
+          let nudge = 1;
           // A page's own script may send it elsewhere meanwhile (stern.de does, to its blocked site).
           const card = (): Promise<string> =>
             page.url() !== url
@@ -186,3 +182,28 @@ describe.skipIf(skip)('every saved news page, in real Chromium', () => {
     }
   });
 });
+
+/**
+ * Runs in the page: scrolls to a mark that is on top where it is drawn (no overlay or fixed header
+ * over it), keeps it as `backstoryTestMark`, and returns the point to hover; null if none is.
+ */
+function pickMark(): { x: number; y: number } | null {
+  let tries = 0;
+  for (const [name, h] of (CSS.highlights as unknown as Map<string, Highlight>).entries()) {
+    if (!name.startsWith('backstory-')) continue;
+    for (const r of h as unknown as Set<Range>) {
+      const range = r as Range;
+      const rect = range.getClientRects()[0];
+      if (!rect || rect.width < 2 || tries++ > 50) continue;
+      scrollTo(0, scrollY + rect.top - 200);
+      const again = range.getClientRects()[0]!;
+      const point = { x: again.left + Math.min(again.width / 2, 4), y: again.top + again.height / 2 };
+      const caret = document.caretPositionFromPoint(point.x, point.y);
+      if (caret && range.isPointInRange(caret.offsetNode, caret.offset)) {
+        (window as unknown as { backstoryTestMark: Range }).backstoryTestMark = range;
+        return point;
+      }
+    }
+  }
+  return null;
+}
