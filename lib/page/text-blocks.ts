@@ -105,7 +105,7 @@ export function partEnd(text: string, from: number, max: number): number {
     if ((end === 0x2e || end === 0x21 || end === 0x3f) && k >= 6 && isUpperAt(text, k) && [3, 4, 5, 6].every((d) => isLowerAt(text, k - d))) return k;
   }
   if (space > 0) return space;
-  // No white space in the second half: cut anywhere but inside a surrogate pair.
+  // No white space where it looked: cut at the limit, but not inside a surrogate pair.
   const c = text.charCodeAt(limit - 1);
   return c >= 0xd800 && c <= 0xdbff ? limit - 1 : limit;
 }

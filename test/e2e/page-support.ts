@@ -100,6 +100,21 @@ export function hugePages(): Record<string, string> {
   };
 }
 
+/**
+ * The check of a 3 MB page (see hugePages), in either browser: once the first scan is done, no
+ * task of the extension took 50 ms, none of its work failed, and the names are marked.
+ */
+export async function expectHugePage(page: {
+  stats: () => Promise<Record<string, number | string> | null>;
+  marks: () => Promise<string[]>;
+}): Promise<void> {
+  await expect.poll(async () => (await page.stats())?.scanDoneAt, { timeout: 30_000 }).toBeGreaterThan(0);
+  const stats = (await page.stats())!;
+  expect(Number(stats.maxSliceMs), `longest extension task (ms), in ${stats.maxSliceWork}`).toBeLessThan(50);
+  expect(stats.lastError).toBeUndefined();
+  expect(await page.marks()).toEqual(expect.arrayContaining(['person:Haider al-Abadi', 'armed-group:Badr Organization', 'person:Qassem Soleimani']));
+}
+
 /** Runs in the page: the state of the card in its shadow root (null when no card is shown). */
 export function cardState(): { state: string; entity: string | null; name: string; passages: string[]; links: string[] } | null {
   const host = document.querySelector('backstory-card');
