@@ -47,13 +47,16 @@ const NOT_WHOLE = `${[...INLINE, 'BR', 'IMG'].map((t) => `:not(${t.toLowerCase()
  * content script tens of milliseconds to walk: the marker spreads that over its slices).
  */
 function wholeBlock(element: Element, text: string): TextBlock {
+  // Made for every block of every page, most never drawn: nothing is allocated until asked.
   let nodes: Text[] | undefined;
-  const found: Text[] = [];
-  const starts: number[] = [];
+  let found: Text[] | undefined;
+  let starts: number[] | undefined;
   let walker: TreeWalker | undefined;
   let at = 0;
   const load = (stop: () => boolean): boolean => {
     if (nodes) return true;
+    found ??= [];
+    starts ??= [];
     walker ??= element.ownerDocument.createTreeWalker(element, 4 /* SHOW_TEXT */);
     for (let k = 1, n = walker.nextNode() as Text | null; n; k++, n = walker.nextNode() as Text | null) {
       found.push(n);
@@ -67,21 +70,23 @@ function wholeBlock(element: Element, text: string): TextBlock {
     if (at !== text.length) nodes.length = starts.length = 0;
     return true;
   };
-  const all = (): boolean => load(() => false);
   return {
     element,
     text,
     get nodes() {
-      all();
+      load(never);
       return nodes!;
     },
     get starts() {
-      all();
-      return starts;
+      load(never);
+      return starts!;
     },
     loadNodes: load,
   };
 }
+
+/** A stop test that never stops: the whole walk at once. */
+const never = (): boolean => false;
 
 /** Characters `partEnd` looks back through for a place to cut (every page pays it cold, in the interpreter). */
 const CUT_SEARCH = 512;
