@@ -16,6 +16,8 @@ export const aliasSchema = z.strictObject({
   text: z.string().min(1),
   weak: z.boolean().optional(),
   acronym: z.boolean().optional(),
+  /** A capital or seat of power standing for its state ("Washington", "the Kremlin"): not where it is only the scene. */
+  place: z.boolean().optional(),
 });
 
 export const entitySchema = z.strictObject({

@@ -5,7 +5,7 @@ import { expandPattern } from './pattern';
 
 /** What the matcher needs to know of one catalog entity. */
 export interface MatchableEntity {
-  readonly aliases: readonly { readonly text: string; readonly weak?: boolean; readonly acronym?: boolean }[];
+  readonly aliases: readonly { readonly text: string; readonly weak?: boolean; readonly acronym?: boolean; readonly place?: boolean }[];
   /** Words that, near a weak alias, confirm that it names this entity. */
   readonly context?: readonly string[];
   /** Phrases that contain an alias but name something else ("Battle of Badr"): never a mention. */
@@ -28,6 +28,11 @@ export const enum PatternFlag {
    * as weak aliases too ("Haider Abadi"), so they are read as one name.
    */
   Given = 32,
+  /**
+   * A place that stands for its state (Washington, London, the Kremlin): no mention where it is the
+   * scene ("talks in London", "flew to Washington") or a dateline's or byline's place (see find.ts).
+   */
+  Place = 64,
 }
 
 /**
@@ -142,7 +147,7 @@ export function compileMatcher(entities: readonly MatchableEntity[], givenNames:
   }
   entities.forEach((e, index) => {
     const from = keys.length;
-    for (const a of e.aliases) add(index, a.text, (a.weak ? PatternFlag.Weak : 0) | (a.acronym ? PatternFlag.Acronym : 0));
+    for (const a of e.aliases) add(index, a.text, (a.weak ? PatternFlag.Weak : 0) | (a.acronym ? PatternFlag.Acronym : 0) | (a.place ? PatternFlag.Place : 0));
     const to = keys.length;
     // The entity's own given names ("Haider" in "Haider al-Abadi") before one of its weak aliases are
     // that alias still: "Haider Abadi" is a weak alias of its own, so no given name stands before "Abadi".

@@ -2,7 +2,9 @@ import * as letterCase from '../text/case';
 import * as norm from '../text/normalize';
 import * as compiled from './compile';
 import { type CompiledMatcher, PatternFlag } from './compile';
+import { wordsOf } from '../text/tokenize';
 import givenNamesData from './given-names.json';
+import placeWordsData from './place-words.json';
 
 // Module-level copies of what the scan reads per character: where modules are loaded through
 // getters (tsx in Node), an imported binding costs a call on every access; a local const does not.
@@ -28,6 +30,7 @@ const ACRONYM: number = PatternFlag.Acronym;
 const BLOCKER: number = PatternFlag.Blocker;
 const MORE: number = PatternFlag.More;
 const GIVEN: number = PatternFlag.Given;
+const PLACE: number = PatternFlag.Place;
 
 /** A span of the original text (UTF-16 offsets, end exclusive) that names the entity at `entity`. */
 export interface Mention {
@@ -536,6 +539,10 @@ function possessiveGap(input: string, from: number, to: number): boolean {
   return spaceEnd(input, s === 0x73 || s === 0x53 ? k + 1 : k, to) === to;
 }
 
+const dashes = new Set([...norm.DASHES].map((ch) => ch.charCodeAt(0)));
+/** Whether code unit c is a hyphen or a dash, of any of the forms the normaliser folds. */
+const isDash = (c: number): boolean => dashes.has(c);
+
 /**
  * Whether [start, end) of `input` is a dateline's place ("LONDON (Reuters) -", "WASHINGTON (AP) —",
  * "CAIRO — Gunmen opened fire", "London (CNN) —"): written in capitals, then "("; or at the start of a
@@ -549,14 +556,133 @@ function isDateline(input: string, start: number, end: number): boolean {
   while (k < input.length && (isNameSpace(input.charCodeAt(k)) || kindOf(input.charCodeAt(k)) === DROP)) k++;
   const next = input.charCodeAt(k);
   if (next === 0x28 && capitals) return true;
-  if (next !== 0x28 && !(capitals && (next === 0x2c || next === 0x2d || next === 0x2013 || next === 0x2014))) return false;
+  if (next !== 0x28 && !(capitals && (next === 0x2c || isDash(next)))) return false;
   let b = start - 1;
   while (b >= 0 && input.charCodeAt(b) !== 0x0a && (isNameSpace(input.charCodeAt(b)) || kindOf(input.charCodeAt(b)) === DROP)) b--;
   return b < 0 || input.charCodeAt(b) === 0x0a;
 }
 
+/** Words around a place that make it the scene, not its state (see place-words.json), normalised. */
+const wordSet = (words: readonly string[]): ReadonlySet<string> => new Set(words.map(normalizeKey));
+const placeWords = {
+  scene: wordSet(placeWordsData.scene),
+  motion: wordSet(placeWordsData.motion),
+  towards: wordSet(placeWordsData.towards),
+  areas: wordSet(placeWordsData.areas),
+  rulers: wordSet(placeWordsData.rulers),
+  ruled: wordSet(placeWordsData.ruled),
+};
+const BEH = 0x628;
+
+const isLineBreak = (c: number): boolean => c === 0x0a || c === 0x0d;
+
+/** Whether code unit c is white space on one line (no line break) or a character the normaliser drops. */
+function isBlank(c: number): boolean {
+  return (isNameSpace(c) && !isLineBreak(c)) || kindOf(c) === DROP;
+}
+
+/**
+ * The word that ends right before `at`, across white space and nothing else (a hyphen may join its
+ * parts: "policy-makers"): its start and normalised form; undefined where there is none such.
+ */
+function wordBefore(input: string, at: number): { start: number; key: string } | undefined {
+  let k = at - 1;
+  let space = false;
+  for (; k >= 0; k--) {
+    const c = input.charCodeAt(k);
+    if (isNameSpace(c)) space = true;
+    else if (kindOf(c) !== DROP) break;
+  }
+  if (!space || k < 0 || kindOf(input.charCodeAt(k)) !== WORD) return undefined;
+  const end = k + 1;
+  for (; k > 0; k--) {
+    const c = input.charCodeAt(k - 1);
+    const kind = kindOf(c);
+    if (kind === WORD || kind === DROP || kind === APOSTROPHE) continue;
+    if (c === 0x2d && k > 1 && kindOf(input.charCodeAt(k - 2)) === WORD) continue;
+    break;
+  }
+  return { start: k, key: normalizeKey(input.slice(k, end)) };
+}
+
+/** Whether input[k, …) is a word of two capitals or more and nothing lower case ("CNN", "AP"); returns where it ends, or -1. */
+function capitalsWordAt(input: string, k: number): number {
+  let capitals = 0;
+  for (; k < input.length; k++) {
+    const c = input.charCodeAt(k);
+    if (kindOf(c) !== WORD) break;
+    if (isLowerAt(input, k)) return -1;
+    if (isUpperAt(input, k)) capitals++;
+  }
+  return capitals >= 2 ? k : -1;
+}
+
+
+const SENTENCE_ENDS = new Set([0x2e, 0x21, 0x3f, 0x3b, 0x0a, 0x0d, 0x61f]);
+
+/**
+ * Whether the sentence before `at` (up to CONTEXT_WINDOW characters back) names a ruler in or at a
+ * place ("for officials in Tehran as it is in Washington"): an "in" at `at` then reads the same way.
+ */
+function rulerInSentence(input: string, at: number): boolean {
+  const from = Math.max(0, at - CONTEXT_WINDOW);
+  let k = at;
+  while (k > from && !SENTENCE_ENDS.has(input.charCodeAt(k - 1))) k--;
+  const words = wordsOf(normalizeKey(input.slice(k, at)));
+  for (let i = 1; i < words.length; i++) {
+    if (placeWords.ruled.has(words[i]!) && (placeWords.rulers.has(words[i - 1]!) || (i > 1 && placeWords.rulers.has(`${words[i - 2]} ${words[i - 1]}`)))) return true;
+  }
+  return false;
+}
+
+/**
+ * Whether the place alias at [start, end) of `input` names the place where something happens rather
+ * than its state acting: the scene after "in", "at", "visited" ("talks in London", "at the Kremlin",
+ * "في واشنطن", "بواشنطن"), but not after a ruler ("officials in Tehran"); a destination or an origin
+ * ("flew to Washington", "a trip to Moscow"); a part of it ("east of Moscow"); alone on its line, or
+ * at a line's start before "/", a dash or an agency in capitals and a dash or "(" (datelines:
+ * "Washington CNN —", "Washington/ New Delhi:"); at a line's end after a comma, a dash or "|" (a
+ * byline: "Jon Sopel, BBC News, Washington"). A possessive after it ("in Washington's view") makes it
+ * the state again. The words are place-words.json's.
+ */
+function isScene(input: string, start: number, end: number): boolean {
+  const n = input.length;
+  const after = skipDrops(input, end, n);
+  if (after < n && kindOf(input.charCodeAt(after)) === APOSTROPHE) return false;
+  let b = start - 1;
+  while (b >= 0 && kindOf(input.charCodeAt(b)) === DROP) b--;
+  if (b >= 0 && input.charCodeAt(b) === BEH) return true; // ب joined on: "بواشنطن", in Washington
+  while (b >= 0 && isBlank(input.charCodeAt(b))) b--;
+  let a = end;
+  while (a < n && isBlank(input.charCodeAt(a))) a++;
+  const lineStart = b < 0 || isLineBreak(input.charCodeAt(b));
+  const lineEnd = a >= n || isLineBreak(input.charCodeAt(a));
+  if (lineStart) {
+    if (lineEnd) return true;
+    const next = input.charCodeAt(a);
+    if (next === 0x2f || isDash(next)) return true;
+    const word = capitalsWordAt(input, a);
+    if (word > a) {
+      let k = word;
+      while (k < n && isBlank(input.charCodeAt(k))) k++;
+      if (input.charCodeAt(k) === 0x28 || isDash(input.charCodeAt(k))) return true;
+    }
+  }
+  if (lineEnd && b >= 0) {
+    const before = input.charCodeAt(b);
+    if (before === 0x2c || isDash(before) || before === 0x7c || before === 0x2022) return true;
+  }
+  let w = wordBefore(input, start);
+  if (w?.key === 'the') w = wordBefore(input, w.start);
+  if (!w) return false;
+  const before = wordBefore(input, w.start)?.key ?? '';
+  if (placeWords.scene.has(w.key)) return !(placeWords.ruled.has(w.key) && (placeWords.rulers.has(before) || rulerInSentence(input, w.start)));
+  if (placeWords.towards.has(w.key)) return placeWords.motion.has(before);
+  return w.key === 'of' && placeWords.areas.has(before);
+}
+
 /** Words that, after a name, leave it the name of its entity ("Sudani Monday", "Trump Administration"). */
-const notSurnames = new Set(givenNamesData.notSurnames.map(normalizeKey));
+const notSurnames = wordSet(givenNamesData.notSurnames);
 
 /**
  * Whether a capitalised word follows the weak alias candidate `c` (ending at `end`) as its surname
@@ -674,6 +800,7 @@ function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlyS
       // Right after a given name ("Hunter Biden"), a weak alias names another person.
       const afterGiven = given >= 0 && nameGap(input, list[given + 1]!, start);
       let chosen = -1;
+      let chosenFlags = 0;
       let strongChoice = false;
       let blocked = false;
       let isGiven = false;
@@ -689,9 +816,13 @@ function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlyS
         }
         else if (!(flags & WEAK)) {
           chosen = e;
+          chosenFlags = flags;
           strongChoice = true;
           break;
-        } else if (chosen < 0 && !afterGiven && confirmed(e, start)) chosen = e;
+        } else if (chosen < 0 && !afterGiven && confirmed(e, start)) {
+          chosen = e;
+          chosenFlags = flags;
+        }
       }
       let mention = chosen >= 0 && (strongChoice || (!blocked && !(isUpperAt(input, start) && isNamePair(list, listPats, c))));
       if (mention && !strongChoice && mentions.length > 0) {
@@ -702,9 +833,11 @@ function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlyS
       }
       // A weak alias as a dateline's place ("LONDON (Reuters) -") is where the story was filed.
       if (mention && !strongChoice && isDateline(input, start, end)) mention = false;
+      // A place where something happens ("talks in London", "BBC News, Washington") is no actor.
+      if (mention && chosenFlags & PLACE && isScene(input, start, end)) mention = false;
       given = isGiven && !mention ? c : -1;
       if (mention) mentions.push(strongChoice ? { start, end, entity: chosen } : { start, end, entity: chosen, weak: true });
-      else if ((chosen < 0 || blocked) && !afterGiven && !isGiven) {
+      else if ((chosen < 0 || (blocked && !strongChoice)) && !afterGiven && !isGiven) {
         // A weak alias not confirmed here leaves its words to shorter names: in an article on
         // Afghanistan "the U.S.-led invasion" is not Iraq's, and "U.S." is still the United States.
         // A blocker leaves them to every entity but its own.

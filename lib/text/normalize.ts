@@ -48,8 +48,9 @@ export const fold = new Uint16Array(0x10000);
 const complexFold = new Map<number, string>();
 
 const APOSTROPHES = "'’‘ʼʿʾ`´′‛";
-const SPACES = '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' +
-  '-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d';
+/** Hyphens and dashes: they fold to a space, as white space does. */
+export const DASHES = '-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d';
+const SPACES = '\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000' + DASHES;
 const DROPS = '\u00ad\u200b\u200c\u200d\u2060\ufeff\u0640';
 const ARABIC: Record<string, string> = {
   'أ': 'ا', 'إ': 'ا', 'آ': 'ا', 'ٱ': 'ا', 'ة': 'ه', 'ى': 'ي', 'ؤ': 'و', 'ئ': 'ي',

@@ -27,6 +27,9 @@ const HAND: MatchableEntity[] = [
   { aliases: [{ text: 'Ḥashd al-Shaʿbī' }, { text: 'Straße' }] },
   { aliases: [{ text: '[the] offensive to (retake|recapture) Tikrit' }, { text: 'Tikrit' }] },
   { aliases: [{ text: 'العراق' }] },
+  // (places standing for their states: weak, and strong)
+  { aliases: [{ text: 'Kabul', weak: true, place: true }, { text: 'كابل', weak: true, place: true }, { text: 'Afghanistan' }], context: ['Afghan'] },
+  { aliases: [{ text: 'Bagram Airbase', place: true }] },
 ];
 /** Given names for the property tests (the default list is 500 names: too slow for the naive matcher). */
 const GIVEN = ['Eric', 'Hunter', 'Haider', 'Ali', 'Badr'];
@@ -45,6 +48,8 @@ const WORDS = [
   'ABADI', '(Reuters)', '(AP)', 'ABADI (AP)', 'ABADI —', 'Abadi (AP)', '(CNN)',
   // a weak alias after another entity's possessive
   "Iran's", 'Baghdad’s', 'Maliki', 'parliament', 's', 'S',
+  // places as the scene, as a destination, as part of a dateline or a byline, and as their states
+  'Kabul', 'KABUL', 'Afghan', 'Bagram Airbase', 'in', 'In', 'at', 'officials', 'allies', 'flew', 'to', 'east', 'of', 'CNN', 'Kabul’s', '/', 'في', 'كابل', 'بكابل', 'وبكابل', '|',
   // Arabic letters joined to the front of a word
   'وحيدر', 'بالعبادي', 'وَالعبادي', 'فبالعبادي', 'فو', 'و', 'ب', 'وب', 'ك', 'ؤ', 'ؤب', 'للعبادي', 'وللعبادي', 'بلعبادي', 'لل', 'لـلعبادي', 'للعراق', 'وللعراق', 'لعراق', 'فللعراق',
 ];

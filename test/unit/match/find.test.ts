@@ -142,6 +142,24 @@ describe('findMentions with the seed catalog', () => {
     // nor as a place: "Washington, D.C.", "a London-based firm", "north London"
     ['US officials in Washington, D.C., and a Washington-based analyst; Washington said', [['US', 'united-states'], ['Washington', 'united-states']]],
     ['British officials: a London-based firm in north London, and London said', [['London', 'united-kingdom']]],
+    // a capital as the scene is a place, not its state acting: after "in", "at", "visited" (and "the"), ...
+    ['British officials said London agreed. She was treated in London, at the London clinic, and visited London', [['London', 'united-kingdom']]],
+    ['US troops; In Washington, officials met; a base near Washington; in WASHINGTON; Washington said', [['US', 'united-states'], ['Washington', 'united-states']]],
+    ['Russian jets; talks at the Kremlin, 3,600 km east of Moscow; the Kremlin denied it', [['Kremlin', 'russia']]],
+    // ... as a destination or an origin after a word of motion, and in Arabic after في or a joined ب
+    ['US officials flew to Washington; a trip to Washington; he returned from Washington; a message to Washington', [['US', 'united-states'], ['Washington', 'united-states']]],
+    ['قالت الولايات المتحدة إن المحادثات في واشنطن والسفارة بواشنطن، وواشنطن ترفض', [['الولايات المتحدة', 'united-states'], ['واشنطن', 'united-states']]],
+    ['بريف دمشق قال السوري إن دمشق ترفض', [['دمشق', 'syria']]],
+    // ... but the government seated there after a ruler, and the state again before a possessive
+    ['Iranian officials in Tehran said; the regime in Damascus, Syrian forces; in Washington’s view, American', [['Tehran', 'iran'], ['Damascus', 'syria'], ['Washington', 'united-states']]],
+    // (and a later "in" of the same sentence reads the same way: the seed's "for officials in Tehran as it is in Washington")
+    ['a problem for Iranian officials in Tehran as it is in Washington. American troops met in Washington', [['Tehran', 'iran'], ['Washington', 'united-states']]],
+    ['the US and its Sunni allies in Cairo and Riyadh; Egyptian and Saudi talks in Cairo', [['US', 'united-states'], ['Cairo', 'egypt'], ['Riyadh', 'saudi-arabia']]],
+    // ... and a dateline's or a byline's place in any case: "Washington CNN —", "BBC News, Washington"
+    ['Source: CNN\nWashington CNN — American officials\nWashington/ New Delhi: US\nJon Sopel, BBC News, Washington\nUS', [['US', 'united-states'], ['US', 'united-states']]],
+    ['British firms\nCapital Economics – London\nLondon\nand London — the capital — said', [['London', 'united-kingdom']]],
+    // (a name that is a country's own, not a place standing for it, is the country there too)
+    ['refugees crossed into Jordan; in Jordan, Syria said', [['Jordan', 'jordan'], ['Jordan', 'jordan'], ['Syria', 'syria']]],
     // the Guardian's and the BBC's spellings: "Isis", "Isil" (weak: also a goddess), titles in lower case
     ['Isis fighters left Mosul; Isil, the US called it', [['Isis', 'islamic-state'], ['Mosul', 'mosul'], ['Isil', 'islamic-state'], ['US', 'united-states']]],
     ['Isis, the Egyptian goddess, and Osiris', []],

@@ -1,8 +1,9 @@
 import type { MatchableEntity } from '../../../lib/match/compile';
 import { CONTEXT_WINDOW, type Mention } from '../../../lib/match/find';
 import givenNamesData from '../../../lib/match/given-names.json';
+import placeWordsData from '../../../lib/match/place-words.json';
 import { expandPattern } from '../../../lib/match/pattern';
-import { isWordUnit, Kind, kindOf, normalize } from '../../../lib/text/normalize';
+import { DASHES, isWordUnit, Kind, kindOf, normalize, normalizeKey } from '../../../lib/text/normalize';
 
 /**
  * A deliberately naive matcher with the rules of lib/match, for property tests: it normalises the
@@ -19,6 +20,8 @@ interface Pattern {
   blocker: boolean;
   /** A given name (`entity` -1). */
   given: boolean;
+  /** A place standing for its state: not where it is only the scene. */
+  place: boolean;
   capital: number;
   /** Where the literal has capitals (what an acronym asks of the text, up to 23 characters). */
   caps: number[];
@@ -46,11 +49,11 @@ function patterns(entities: readonly MatchableEntity[], givenNames: readonly str
       const caps = key.length <= 23 ? Array.from({ length: key.length }, (_, k) => k).filter((k) => isUpper(literal[map[k]!]!)) : [];
       const letters = literal.replace(/[^\p{L}]/gu, '');
       const capsContext = !!kind.context && letters.length >= 2 && letters === letters.toUpperCase() && letters !== letters.toLowerCase();
-      out.push({ key, entity, weak: false, acronym: capsContext, context: false, blocker: false, given: false, capital, caps, ...kind, ...(capsContext ? { acronym: true } : {}) });
+      out.push({ key, entity, weak: false, acronym: capsContext, context: false, blocker: false, given: false, place: false, capital, caps, ...kind, ...(capsContext ? { acronym: true } : {}) });
     }
   };
   entities.forEach((e, i) => {
-    for (const a of e.aliases) add(i, a.text, { weak: !!a.weak, acronym: !!a.acronym });
+    for (const a of e.aliases) add(i, a.text, { weak: !!a.weak, acronym: !!a.acronym, place: !!a.place });
     for (const c of e.context ?? []) add(i, c, { context: true });
     for (const b of e.blockers ?? []) add(i, b, { blocker: true });
   });
@@ -157,7 +160,81 @@ function isDateline(input: string, at: number, end: number): boolean {
   while (k < input.length && (NAME_SPACE.test(input[k]!) || isDrop(input[k]!))) k++;
   const lineStart = [...input.slice(0, at).split('\n').at(-1)!].every((ch) => NAME_SPACE.test(ch) || isDrop(ch));
   if (input[k] === '(') return capitals || lineStart;
-  return capitals && [',', '-', '–', '—'].includes(input[k] ?? '') && lineStart;
+  return capitals && (input[k] === ',' || DASHES.includes(input[k] ?? ',')) && lineStart;
+}
+
+const placeSet = (list: readonly string[]): Set<string> => new Set(list.map(normalizeKey));
+const PLACE_WORDS = {
+  scene: placeSet(placeWordsData.scene),
+  motion: placeSet(placeWordsData.motion),
+  towards: placeSet(placeWordsData.towards),
+  areas: placeSet(placeWordsData.areas),
+  rulers: placeSet(placeWordsData.rulers),
+  ruled: placeSet(placeWordsData.ruled),
+};
+
+/** Up to `count` words before `at`, nearest first, normalised (with where each starts), while only white space stands between them (a hyphen may join a word's parts). */
+function wordsBefore(input: string, at: number, count: number): { key: string; start: number }[] {
+  const out: { key: string; start: number }[] = [];
+  let k = at;
+  while (out.length < count) {
+    let j = k;
+    let space = false;
+    while (j > 0 && (NAME_SPACE.test(input[j - 1]!) || isDrop(input[j - 1]!))) {
+      if (NAME_SPACE.test(input[j - 1]!)) space = true;
+      j--;
+    }
+    if (!space || j === 0 || kindOf(input.charCodeAt(j - 1)) !== Kind.Word) break;
+    let s = j;
+    const inWord = (q: number): boolean =>
+      [Kind.Word, Kind.Drop, Kind.Apostrophe].includes(kindOf(input.charCodeAt(q))) || (input[q] === '-' && q > 0 && kindOf(input.charCodeAt(q - 1)) === Kind.Word);
+    while (s > 0 && inWord(s - 1)) s--;
+    out.push({ key: normalizeKey(input.slice(s, j)), start: s });
+    k = s;
+  }
+  return out;
+}
+
+/** Whether the sentence before `at` (CONTEXT_WINDOW characters back at most) has a ruler then a ruled word ("officials in Tehran"). */
+function rulerInSentence(input: string, at: number): boolean {
+  const sentence = input.slice(Math.max(0, at - CONTEXT_WINDOW), at).split(/[.!?;\n\r\u061f]/).at(-1)!;
+  const words = normalize(sentence).text.split(/[^\p{L}\p{N}\p{M}]+/u).filter(Boolean);
+  return words.some((x, i) => i > 0 && PLACE_WORDS.ruled.has(x) && (PLACE_WORDS.rulers.has(words[i - 1]!) || (i > 1 && PLACE_WORDS.rulers.has(`${words[i - 2]} ${words[i - 1]}`))));
+}
+
+/** A place only as the scene: after a scene word (not a ruler's "in"), a word of motion and "to", an area and "of", a joined ب; a dateline's or byline's place; never before a possessive. */
+function isScene(input: string, at: number, end: number): boolean {
+  const blank = (ch: string): boolean => (NAME_SPACE.test(ch) && ch !== '\n' && ch !== '\r') || isDrop(ch);
+  let k = end;
+  while (k < input.length && isDrop(input[k]!)) k++;
+  if (k < input.length && kindOf(input.charCodeAt(k)) === Kind.Apostrophe) return false;
+  if ([...input.slice(0, at)].filter((ch) => !isDrop(ch)).at(-1) === 'ب') return true;
+  const lineBefore = input.slice(0, at).split(/[\n\r]/).at(-1)!;
+  const lineAfter = input.slice(end).split(/[\n\r]/)[0]!;
+  const before = [...lineBefore].filter((ch) => !blank(ch)).join('');
+  let a = 0;
+  while (a < lineAfter.length && blank(lineAfter[a]!)) a++;
+  const rest = lineAfter.slice(a);
+  if (before === '' && rest === '') return true;
+  const dash = (ch: string | undefined): boolean => ch !== undefined && DASHES.includes(ch);
+  if (before === '' && (rest[0] === '/' || dash(rest[0]))) return true;
+  if (before === '') {
+    let w = 0;
+    while (w < rest.length && kindOf(rest.charCodeAt(w)) === Kind.Word) w++;
+    const word = [...rest.slice(0, w)];
+    let r = w;
+    while (r < rest.length && blank(rest[r]!)) r++;
+    if (word.filter(isUpper).length >= 2 && !word.some(isLower) && (rest[r] === '(' || dash(rest[r]))) return true;
+  }
+  if (rest === '' && (/[,|•]$/.test(before) || dash(before.at(-1)))) return true;
+  const words = wordsBefore(input, at, 3);
+  if (words[0]?.key === 'the') words.shift();
+  if (words[0] === undefined) return false;
+  const w = words[0].key;
+  const ruler = words[1]?.key ?? '';
+  if (PLACE_WORDS.scene.has(w)) return !(PLACE_WORDS.ruled.has(w) && (PLACE_WORDS.rulers.has(ruler) || rulerInSentence(input, words[0].start)));
+  if (PLACE_WORDS.towards.has(w)) return PLACE_WORDS.motion.has(ruler);
+  return w === 'of' && PLACE_WORDS.areas.has(ruler);
 }
 
 /** A possessive's ending before the next word: an apostrophe, an optional s, white space ("Iran's parliament"), dropped characters anywhere. */
@@ -273,7 +350,7 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
       const strongP = ps.find((p) => !p.blocker && !p.weak);
       let mention: Mention | undefined;
       let unconfirmed = false;
-      if (strongP) mention = { start: at, end, entity: strongP.entity };
+      if (strongP) mention = strongP.place && isScene(input, at, end) ? undefined : { start: at, end, entity: strongP.entity };
       else if (!blocked) {
         const weak = ps.find(
           (p) =>
@@ -288,6 +365,7 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
           mention = undefined;
         }
         if (mention && isDateline(input, at, end)) mention = undefined;
+        if (mention && weak!.place && isScene(input, at, end)) mention = undefined;
       }
       if (mention) mentions.push(mention);
       // a weak alias not confirmed leaves its words to the shorter names in it; a blocker, to all but its entity's
