@@ -247,6 +247,18 @@ describe.skipIf(skip)('on the page, in real Chromium: marks, the hover card, the
     expect(errors).toEqual([]);
   });
 
+  it('runs no task over 50 ms on a 3 MB page of one text node with every mention marked (about 25,000 marks in one block)', async () => {
+    try {
+      await setSettings({ markMode: 'every', disabledTypes: [] });
+      const page = await open('/huge/one-text-node.html');
+      await expectHugePage({ stats: () => page.evaluate(requestStats), marks: () => marksOf(page) });
+      expect(Number((await page.evaluate(requestStats))!.marks)).toBeGreaterThan(20_000);
+      expect(errors).toEqual([]);
+    } finally {
+      await setSettings({});
+    }
+  });
+
   it('leaves a React-like page that hydrates after the content script ran able to hydrate and re-render', async () => {
     const page = await open('/page/hydrate.html');
     await expect.poll(() => page.evaluate(() => (window as unknown as { hydrated?: string }).hydrated), { timeout: 20_000 }).toBe('same');
