@@ -573,6 +573,8 @@ const placeWords = {
   ruled: wordSet(placeWordsData.ruled),
 };
 const BEH = 0x628;
+/** How far after a dateline's comma its agency's "(" may come: room for a date ("Sept. 30, 2025 "). */
+const DATELINE_DATE = 24;
 
 const isLineBreak = (c: number): boolean => c === 0x0a || c === 0x0d;
 
@@ -640,8 +642,8 @@ function rulerInSentence(input: string, at: number): boolean {
  * than its state acting: the scene after "in", "at", "visited" ("talks in London", "at the Kremlin",
  * "في واشنطن", "بواشنطن"), but not after a ruler ("officials in Tehran"); a destination or an origin
  * ("flew to Washington", "a trip to Moscow"); a part of it ("east of Moscow"); alone on its line, or
- * at a line's start before "/", a dash or an agency in capitals and a dash or "(" (datelines:
- * "Washington CNN —", "Washington/ New Delhi:"); at a line's end after a comma, a dash or "|" (a
+ * at a line's start before "/", a dash, an agency in capitals and a dash or "(", or a comma and a
+ * date before "(" (datelines: "Washington CNN —", "Washington/ New Delhi:", "Moscow, Dec. 5 (Reuters)"); at a line's end after a comma, a dash or "|" (a
  * byline: "Jon Sopel, BBC News, Washington"). A possessive after it ("in Washington's view") makes it
  * the state again. The words are place-words.json's.
  */
@@ -661,6 +663,8 @@ function isScene(input: string, start: number, end: number): boolean {
     if (lineEnd) return true;
     const next = input.charCodeAt(a);
     if (next === 0x2f || isDash(next)) return true;
+    // "Moscow, Dec. 5 (Reuters) -": a comma, then an agency in brackets soon after
+    if (next === 0x2c) for (let k = a + 1; k < n && k <= a + DATELINE_DATE; k++) if (input.charCodeAt(k) === 0x28) return true;
     const word = capitalsWordAt(input, a);
     if (word > a) {
       let k = word;

@@ -158,6 +158,7 @@ describe('findMentions with the seed catalog', () => {
     // ... and a dateline's or a byline's place in any case: "Washington CNN —", "BBC News, Washington"
     ['Source: CNN\nWashington CNN — American officials\nWashington/ New Delhi: US\nJon Sopel, BBC News, Washington\nUS', [['US', 'united-states'], ['US', 'united-states']]],
     ['British firms\nCapital Economics – London\nLondon\nand London — the capital — said', [['London', 'united-kingdom']]],
+    ['Updated\nMoscow, Dec. 5 (Reuters) - Russian officials said Moscow, Paris (and Rome) agreed', [['Moscow', 'russia']]],
     // (a name that is a country's own, not a place standing for it, is the country there too)
     ['refugees crossed into Jordan; in Jordan, Syria said', [['Jordan', 'jordan'], ['Jordan', 'jordan'], ['Syria', 'syria']]],
     // the Guardian's and the BBC's spellings: "Isis", "Isil" (weak: also a goddess), titles in lower case

@@ -218,6 +218,7 @@ function isScene(input: string, at: number, end: number): boolean {
   if (before === '' && rest === '') return true;
   const dash = (ch: string | undefined): boolean => ch !== undefined && DASHES.includes(ch);
   if (before === '' && (rest[0] === '/' || dash(rest[0]))) return true;
+  if (before === '' && rest[0] === ',' && input.slice(end + a + 1, end + a + 25).includes('(')) return true;
   if (before === '') {
     let w = 0;
     while (w < rest.length && kindOf(rest.charCodeAt(w)) === Kind.Word) w++;
