@@ -81,6 +81,15 @@ export interface CompiledMatcher {
    */
   readonly firstWords: Int32Array;
   /**
+   * A bit set over pair hashes (see pairHash): for each pattern whose first word is followed by a
+   * space and a second word, the pair of their word hashes; for each first word that is a pattern
+   * on its own or is followed by anything else, the pair of its hash and SOLE. A text word whose
+   * first-word bit is set but whose SOLE pair is not starts patterns of two words or more only: the
+   * scan walks from it only if the word after it makes a pair in this set ("the" is walked before
+   * "fall", not before "minister").
+   */
+  readonly pairs: Int32Array;
+  /**
    * Per UTF-16 code unit of input text, what the scan does with it (see classes() in find.ts):
    * 0 until first seen, then its alphabet code or a special class. Filled as text is matched.
    */
@@ -193,6 +202,26 @@ export function wordHash(h: number, a: number): number {
   return Math.imul(h ^ a, 0x01000193);
 }
 
+/** The second hash of a first word's SOLE pair (see CompiledMatcher.pairs). */
+export const SOLE = 0;
+
+/** The hash of two words' hashes (see CompiledMatcher.pairs); its top bits pick the bit in `pairs`. */
+export function pairHash(h1: number, h2: number): number {
+  return Math.imul(h1 ^ Math.imul((h2 << 13) | (h2 >>> 19), 0x5bd1e995), 0x9e3779b1);
+}
+
+/** A bit set of about `density` bits per hash, a power of two from 2^12 to 2^24 bits, with each hash's top bits set. */
+function hashSet(hashes: ReadonlySet<number>, density: number): Int32Array {
+  let bits = 12;
+  while (bits < 24 && 1 << bits < hashes.size * density) bits++;
+  const set = new Int32Array((1 << bits) >>> 5);
+  for (const h of hashes) {
+    const bit = h >>> (32 - bits);
+    set[bit >>> 5]! |= 1 << (bit & 31);
+  }
+  return set;
+}
+
 /** The bit of `firstWords` for word hash h: the hash's top bits (as many as the set has). */
 export function firstWordBit(firstWords: Int32Array, h: number): number {
   return h >>> (32 - Math.log2(firstWords.length * 32));
@@ -205,7 +234,7 @@ export function alphaTable(alphabet: Uint16Array): Uint16Array {
   return alpha;
 }
 
-type Trie = Pick<CompiledMatcher, 'da' | 'alphabet' | 'wordCodes' | 'tails' | 'maxLength' | 'cls' | 'firstWords' | 'patterns'>;
+type Trie = Pick<CompiledMatcher, 'da' | 'alphabet' | 'wordCodes' | 'tails' | 'maxLength' | 'cls' | 'firstWords' | 'pairs' | 'patterns'>;
 
 /** Orders code lists as words in a dictionary (a list before those it starts). */
 function compareCodes(a: readonly number[], b: readonly number[]): number {
@@ -263,19 +292,25 @@ function buildDoubleArray(keys: readonly string[], info: (pattern: number) => [n
   // First words: about 16 bits per distinct first word (not per key: many keys share one, as
   // names share a first name), a power of two from 2^12 to 2^24 bits: at 100,000 generated aliases
   // 1 KB, where sizing by keys made it 256 KB of the stored form (matching speed measured the same).
+  // Pairs: a key's first two words where a space joins them; SOLE for a first word that ends a key or
+  // is followed by anything else.
   const firstHashes = new Set<number>();
+  const pairHashes = new Set<number>();
   for (const key of unique) {
     let h = WORD_HASH_SEED;
-    for (let i = 0; i < key.length && isWordUnit(key.charCodeAt(i)); i++) h = wordHash(h, alpha[key.charCodeAt(i)]!);
+    let i = 0;
+    for (; i < key.length && isWordUnit(key.charCodeAt(i)); i++) h = wordHash(h, alpha[key.charCodeAt(i)]!);
     firstHashes.add(h);
+    if (key.charCodeAt(i) === 0x20 && i + 1 < key.length && isWordUnit(key.charCodeAt(i + 1))) {
+      let h2 = WORD_HASH_SEED;
+      for (i++; i < key.length && isWordUnit(key.charCodeAt(i)); i++) h2 = wordHash(h2, alpha[key.charCodeAt(i)]!);
+      pairHashes.add(pairHash(h, h2));
+    } else pairHashes.add(pairHash(h, SOLE));
   }
-  let bits = 12;
-  while (bits < 24 && 1 << bits < firstHashes.size * 16) bits++;
-  const firstWords = new Int32Array((1 << bits) >>> 5);
-  for (const h of firstHashes) {
-    const bit = h >>> (32 - bits);
-    firstWords[bit >>> 5]! |= 1 << (bit & 31);
-  }
+  // (8 bits a pair: a false positive costs one walk, and the stored form of a small catalog is
+  // mostly its given names, each a pair with SOLE.)
+  const firstWords = hashSet(firstHashes, 16);
+  const pairs = hashSet(pairHashes, 8);
 
   // The double array, with a doubly linked list of free slots (check = -1) to place children fast.
   let cap = 1024;
@@ -428,6 +463,7 @@ function buildDoubleArray(keys: readonly string[], info: (pattern: number) => [n
     tails: Uint16Array.from(tails),
     maxLength,
     firstWords,
+    pairs,
     cls: new Uint16Array(0x10000),
   };
 }

@@ -24,6 +24,8 @@ const APOSTROPHE: number = norm.Kind.Apostrophe;
 const DROP: number = norm.Kind.Drop;
 const UNKNOWN: number = norm.Kind.Unknown;
 const WORD_HASH_SEED = compiled.WORD_HASH_SEED;
+const SOLE = compiled.SOLE;
+const pairHash = compiled.pairHash;
 const CONTEXT: number = PatternFlag.Context;
 const WEAK: number = PatternFlag.Weak;
 const ACRONYM: number = PatternFlag.Acronym;
@@ -373,6 +375,8 @@ function scanText(m: CompiledMatcher, input: string, from: number, to: number, f
   const cls = m.cls;
   const firstWords = m.firstWords;
   const shift = 32 - Math.log2(firstWords.length * 32);
+  const pairs = m.pairs;
+  const pairShift = 32 - Math.log2(pairs.length * 32);
   const K = m.alphabet.length + 1;
   const lastWord = m.wordCodes + 1; // codes 1 .. lastWord are word characters
   const cApostrophe = K + Special.Apostrophe;
@@ -384,43 +388,76 @@ function scanText(m: CompiledMatcher, input: string, from: number, to: number, f
   let wordStart = -1; // where the current word started; -1 between words
   let h = 0; // the current word's hash so far
   let force = false; // the word holds a character that folds to several: walk it whatever its hash
-  while (i < n) {
-    let a = cls[input.charCodeAt(i)]!;
-    if (a === 0) a = classify(m, input.charCodeAt(i));
-    if (a <= lastWord) {
-      if (wordStart < 0) {
-        wordStart = i;
-        h = WORD_HASH_SEED;
-      }
-      h = Math.imul(h ^ a, 0x01000193);
-      // The rest of the word, in a tight loop (anything unusual goes back to the general case).
-      for (i++; i < n; i++) {
-        a = cls[input.charCodeAt(i)]!;
-        if (a === 0 || a > lastWord) break;
+  // A word that starts patterns of two words or more only, followed by one space and a word: it is
+  // walked once that word is read, if the two make a pair of `m.pairs` (-1: none waits).
+  let pend = -1;
+  let pendHash = 0;
+  for (;;) {
+    let a: number;
+    if (i < n) {
+      a = cls[input.charCodeAt(i)]!;
+      if (a === 0) a = classify(m, input.charCodeAt(i));
+      if (a <= lastWord) {
+        if (wordStart < 0) {
+          wordStart = i;
+          h = WORD_HASH_SEED;
+        }
         h = Math.imul(h ^ a, 0x01000193);
+        // The rest of the word, in a tight loop (anything unusual goes back to the general case).
+        for (i++; i < n; i++) {
+          a = cls[input.charCodeAt(i)]!;
+          if (a === 0 || a > lastWord) break;
+          h = Math.imul(h ^ a, 0x01000193);
+        }
+        // The unit that ended the word is handled below without reading it again, if it is classified.
+        if (i >= n || a === 0) continue;
       }
-      // The unit that ended the word is handled below without reading it again, if it is classified.
-      if (i >= n || a === 0) continue;
-    }
-    if (a === cApostrophe) {
-      i = afterApostrophe(input, i);
-      continue;
-    }
-    if (a === cDrop) {
-      i++;
-      continue;
-    }
-    if (a === cComplex && isWordUnit(complexFoldOf(input.charCodeAt(i)).charCodeAt(0))) {
-      if (wordStart < 0) wordStart = i;
-      force = true;
-      i++;
-      continue;
-    }
-    // Anything else ends the word: walk from its start if it may start a pattern.
+      if (a === cApostrophe) {
+        i = afterApostrophe(input, i);
+        continue;
+      }
+      if (a === cDrop) {
+        i++;
+        continue;
+      }
+      if (a === cComplex && isWordUnit(complexFoldOf(input.charCodeAt(i)).charCodeAt(0))) {
+        if (wordStart < 0) wordStart = i;
+        force = true;
+        i++;
+        continue;
+      }
+    } else if (wordStart < 0) break;
+    // Anything else (or the end) ends the word: walk from its start if it may start a pattern.
     if (wordStart >= 0) {
-      const bit = h >>> shift;
-      let end = force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1 ? walk(m, input, wordStart, scan, space, wordStart === from ? firstLimit : n) : -1;
-      if (end < 0 && input.charCodeAt(wordStart) >= 0x628) end = afterProclitics(m, input, wordStart, i, scan, space, wordStart === from ? firstLimit : n);
+      let end = -1;
+      if (pend >= 0) {
+        // The word before waits for this one: walked if they are a pair some pattern starts with.
+        const pb = pairHash(pendHash, h) >>> pairShift;
+        if (force || (pairs[pb >>> 5]! >>> (pb & 31)) & 1) end = walk(m, input, pend, scan, space, pend === from ? firstLimit : n);
+        pend = -1;
+      }
+      if (end < 0) {
+        const bit = h >>> shift;
+        if (force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1) {
+          const sb = pairHash(h, SOLE) >>> pairShift;
+          let next = 0;
+          // Wait for the next word where this one starts no pattern on its own, one space follows it
+          // and then a word character (not in Arabic, whose joined letters are tried below).
+          if (
+            !force &&
+            !((pairs[sb >>> 5]! >>> (sb & 31)) & 1) &&
+            input.charCodeAt(i) === 0x20 &&
+            i + 1 < n &&
+            input.charCodeAt(wordStart) < 0x628 &&
+            ((next = cls[input.charCodeAt(i + 1)]!) !== 0 || (next = classify(m, input.charCodeAt(i + 1))) !== 0) &&
+            next <= lastWord
+          ) {
+            pend = wordStart;
+            pendHash = h;
+          } else end = walk(m, input, wordStart, scan, space, wordStart === from ? firstLimit : n);
+        }
+        if (end < 0 && pend !== wordStart && input.charCodeAt(wordStart) >= 0x628) end = afterProclitics(m, input, wordStart, i, scan, space, wordStart === from ? firstLimit : n);
+      }
       wordStart = -1;
       force = false;
       if (end > i) {
@@ -428,13 +465,8 @@ function scanText(m: CompiledMatcher, input: string, from: number, to: number, f
         continue;
       }
     }
+    if (i >= n) break;
     i++;
-  }
-  if (wordStart >= 0) {
-    const bit = h >>> shift;
-    const limit = wordStart === from ? firstLimit : n;
-    const end = force || (firstWords[bit >>> 5]! >>> (bit & 31)) & 1 ? walk(m, input, wordStart, scan, space, limit) : -1;
-    if (end < 0 && input.charCodeAt(wordStart) >= 0x628) afterProclitics(m, input, wordStart, n, scan, space, limit);
   }
 }
 

@@ -3,18 +3,18 @@ import type { CompiledMatcher } from './compile';
 /**
  * The stored form of a compiled matcher: one byte array that loads without re-parsing the catalog.
  *
- * Layout (little-endian): the magic "BSM1", then 9 u32 header words (format version, entity count,
+ * Layout (little-endian): the magic "BSM1", then 10 u32 header words (format version, entity count,
  * longest pattern, word codes, and the length of each array below), then the arrays in that order,
  * each starting on a 4-byte boundary: da (i32), alphabet (u16), tails (u16), patterns (i32),
- * firstWords (i32).
+ * firstWords (i32), pairs (i32).
  * Loading makes typed-array views over the bytes (a copy only when they are not 4-byte aligned).
  */
 
 const MAGIC = 0x314d5342; // "BSM1" read as a little-endian u32
-const FORMAT = 5; // 4: given names (PatternFlag.Given); 5: an acronym's capitals as a mask. An older one is compiled again.
-const HEADER_WORDS = 10; // magic + 9
+const FORMAT = 6; // 4: given names (PatternFlag.Given); 5: an acronym's capitals as a mask; 6: pairs. An older one is compiled again.
+const HEADER_WORDS = 11; // magic + 10
 
-type ArrayName = 'da' | 'alphabet' | 'tails' | 'patterns' | 'firstWords';
+type ArrayName = 'da' | 'alphabet' | 'tails' | 'patterns' | 'firstWords' | 'pairs';
 type Typed = Int32Array | Uint16Array;
 const ARRAYS: readonly [ArrayName, new (buffer: ArrayBuffer, offset: number, length: number) => Typed][] = [
   ['da', Int32Array],
@@ -22,6 +22,7 @@ const ARRAYS: readonly [ArrayName, new (buffer: ArrayBuffer, offset: number, len
   ['tails', Uint16Array],
   ['patterns', Int32Array],
   ['firstWords', Int32Array],
+  ['pairs', Int32Array],
 ];
 
 const align4 = (n: number): number => (n + 3) & ~3;
@@ -65,8 +66,10 @@ export function loadMatcher(bytes: Uint8Array): CompiledMatcher {
   const da = arrays.da as Int32Array;
   const alphabet = arrays.alphabet as Uint16Array;
   const firstWords = arrays.firstWords as Int32Array;
-  if (da.length < 2 || firstWords.length < 1 || (firstWords.length & (firstWords.length - 1)) !== 0) {
-    throw new Error('The stored matcher is damaged (its trie or first-word set has an impossible size).');
+  const pairs = arrays.pairs as Int32Array;
+  const powerOfTwo = (a: Int32Array): boolean => a.length >= 1 && (a.length & (a.length - 1)) === 0;
+  if (da.length < 2 || !powerOfTwo(firstWords) || !powerOfTwo(pairs)) {
+    throw new Error('The stored matcher is damaged (its trie, first-word set or pair set has an impossible size).');
   }
   return {
     da,
@@ -77,6 +80,7 @@ export function loadMatcher(bytes: Uint8Array): CompiledMatcher {
     entityCount: header[2]!,
     maxLength: header[3]!,
     firstWords,
+    pairs,
     cls: new Uint16Array(0x10000),
   };
 }

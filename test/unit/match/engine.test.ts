@@ -203,6 +203,8 @@ describe('serializeMatcher and loadMatcher', () => {
     ['another file', (b) => Object.assign(b.slice(), { 0: 0x7b }), /"BSM1" mark is missing/],
     ['a later format', (b) => Object.assign(b.slice(), { 4: 9 }), /format 9/],
     ['cut short', (b) => b.slice(0, b.byteLength - 40), /cut short/],
+    // (the pair set's length, the last header word, made 3: no bit set has that size)
+    ['a damaged pair set', (b) => Object.assign(b.slice(), { 40: 3, 41: 0, 42: 0, 43: 0 }), /pair set has an impossible size/],
   ])('refuses %s with one clear sentence', (_, damage, message) => {
     expect(() => loadMatcher(damage(serializeMatcher(seed)))).toThrow(message);
   });

@@ -294,6 +294,27 @@ describe('findMentions with hand-made catalogs', () => {
     expect(find(text)).toEqual(expected);
   });
 
+  it('walks from a word that only starts names of two words or more when the next word makes a pair with it', () => {
+    // "Popular" and "Battle" start no name on their own; "Forces" does; "Tikrit" is a name and the second word of one
+    const f = handMade([
+      { id: 'pmf', aliases: [{ text: 'Popular Mobilization Forces' }, { text: 'Popular Mobilization' }] },
+      { id: 'battle', aliases: [{ text: 'Battle of Tikrit' }, { text: 'Battle for Tikrit' }] },
+      { id: 'tikrit', aliases: [{ text: 'Tikrit' }, { text: 'Forces' }] },
+    ]);
+    expect(f('Popular Popular Mobilization; Battle Battle of Tikrit')).toEqual([['Popular Mobilization', 'pmf'], ['Battle of Tikrit', 'battle']]);
+    expect(f('Popular Forces, Battle Tikrit, Battle  of Tikrit, Battle\nfor Tikrit')).toEqual([
+      ['Forces', 'tikrit'],
+      ['Tikrit', 'tikrit'],
+      ['Battle  of Tikrit', 'battle'],
+      ['Battle\nfor Tikrit', 'battle'],
+    ]);
+    // (at the end of the text, and with the second word cut short or run on)
+    expect(f('the Popular Mobilization')).toEqual([['Popular Mobilization', 'pmf']]);
+    expect(f('Popular Mobil; Popular Mobilizations; Popular')).toEqual([]);
+    // (a second word with a character that folds to two code units: U+FA6C is U+242EE)
+    expect(handMade([{ id: 'x', aliases: [{ text: 'Big \u{242ee}' }] }])('the Big \ufa6c')).toEqual([['Big \ufa6c', 'x']]);
+  });
+
   it('prefers a strong reading of a span to a weak one of another entity', () => {
     const f = handMade([
       { id: 'weak-first', aliases: [{ text: 'Warren', weak: true }], context: ['Senate'] },
