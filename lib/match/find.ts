@@ -1,8 +1,8 @@
 import * as letterCase from '../text/case';
 import * as norm from '../text/normalize';
+import { wordsOf } from '../text/tokenize';
 import * as compiled from './compile';
 import { type CompiledMatcher, PatternFlag } from './compile';
-import { wordsOf } from '../text/tokenize';
 import givenNamesData from './given-names.json';
 import placeWordsData from './place-words.json';
 
@@ -354,7 +354,8 @@ function candidates(m: CompiledMatcher, input: string, first: number, entity: nu
  *
  * One pass over the text, normalising on the fly: each code unit's class (`m.cls`) is its code in
  * the trie's alphabet. The pass hashes each word as it goes; only a word whose hash is among the
- * patterns' first words (`m.firstWords`) is walked in the double-array trie.
+ * patterns' first words (`m.firstWords`) is walked in the double-array trie, and a word that starts
+ * only names of two words or more ("the") only when the next word makes a pair with it (`m.pairs`).
  */
 export function findMentions(m: CompiledMatcher, input: string, named?: ReadonlySet<number>): Mention[] {
   const scan = newScan(new Int32Array(m.maxLength + 1));
@@ -651,7 +652,6 @@ function capitalsWordAt(input: string, k: number): number {
   return capitals >= 2 ? k : -1;
 }
 
-
 const SENTENCE_ENDS = new Set([0x2e, 0x21, 0x3f, 0x3b, 0x0a, 0x0d, 0x61f]);
 
 /**
@@ -675,9 +675,10 @@ function rulerInSentence(input: string, at: number): boolean {
  * "في واشنطن", "بواشنطن"), but not after a ruler ("officials in Tehran"); a destination or an origin
  * ("flew to Washington", "a trip to Moscow"); a part of it ("east of Moscow"); alone on its line, or
  * at a line's start before "/", a dash, an agency in capitals and a dash or "(", or a comma and a
- * date before "(" (datelines: "Washington CNN —", "Washington/ New Delhi:", "Moscow, Dec. 5 (Reuters)"); at a line's end after a comma, a dash or "|" (a
- * byline: "Jon Sopel, BBC News, Washington"). A possessive after it ("in Washington's view") makes it
- * the state again. The words are place-words.json's.
+ * date before "(" (datelines: "Washington CNN —", "Washington/ New Delhi:", "Moscow, Dec. 5
+ * (Reuters)"); at a line's end after a comma, a dash or "|" (a byline: "Jon Sopel, BBC News,
+ * Washington"). A possessive after it ("in Washington's view") makes it the state again. The words
+ * are place-words.json's.
  */
 function isScene(input: string, start: number, end: number): boolean {
   const n = input.length;
@@ -765,7 +766,8 @@ function surnameAfter(input: string, cands: number[], pats: number[], c: number,
  * not right after a given name ("Hunter Biden", "Michael B. Jordan"; an entity's own given name and
  * a weak alias are compiled as one weak alias, "Haider Abadi"), and not as the given name before a
  * surname ("Austin Tice"), not after another entity's possessive ("Iran's parliament"), and not as a
- * dateline's place ("LONDON (Reuters) -"). Where a weak alias is not confirmed, the shorter names
+ * dateline's place ("LONDON (Reuters) -"); a place alias, weak or strong, not where it is only the
+ * scene ("talks in London", see isScene). Where a weak alias is not confirmed, the shorter names
  * within it are matched and chosen the same way; where a blocker holds, so are they, but for its own
  * entity's ("Israel struck Iranian nuclear sites" blocks the US strikes on them, not Israel; "Battle
  * of Badr" still names no Badr).
