@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { buildPayload } from '../lib/corpus/build';
 import { readBundle } from '../lib/corpus/bundle-file';
-import { createMemoryRankingIndex, rankDocumentsForPage, rankPassagesForMention } from '../lib/corpus/rank';
+import { createMemoryRankingIndex, generalEntities, rankDocumentsForPage, rankPassagesForMention } from '../lib/corpus/rank';
 import type { BundlePayload, Entity } from '../lib/corpus/schema';
 import { compileMatcher } from '../lib/match/compile';
 import { findMentions } from '../lib/match/find';
@@ -39,7 +39,7 @@ export async function related(bundle: BundlePayload, file: string): Promise<obje
     const id = bundle.entities[m.entity]!.id;
     entityCounts.set(id, (entityCounts.get(id) ?? 0) + 1);
   }
-  const ranked = await rankDocumentsForPage(createMemoryRankingIndex(bundle), { text, entityCounts });
+  const ranked = await rankDocumentsForPage(createMemoryRankingIndex(bundle), { text, entityCounts, general: generalEntities(bundle.entities) });
   return {
     file,
     documents: ranked.map((r) => ({

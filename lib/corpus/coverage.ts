@@ -1,5 +1,5 @@
 import type { CorpusReader, PassageHit } from './reader';
-import { createMemoryRankingIndex, type MentionPassage, rankDocumentsForPage, rankPassagesForMention, type RankingIndex } from './rank';
+import { createMemoryRankingIndex, generalEntities, type MentionPassage, rankDocumentsForPage, rankPassagesForMention, type RankingIndex } from './rank';
 import type { Entity } from './schema';
 import { searchEntities, searchPassages } from './search';
 import { CorpusChangedError } from './store-ranking';
@@ -34,7 +34,7 @@ export function createCoverageService(
   options: { memoryIndexMaxPassages?: number } = {},
 ): CoverageService {
   const maxInMemory = options.memoryIndexMaxPassages ?? MEMORY_INDEX_MAX_PASSAGES;
-  let cache: { key: string; index: () => RankingIndex; entities: Entity[]; byId: Map<string, Entity> } | undefined;
+  let cache: { key: string; index: () => RankingIndex; entities: Entity[]; byId: Map<string, Entity>; general: Set<string> } | undefined;
   const current = async () => {
     const r = await reader();
     const { corpus, counts } = await r.info();
@@ -42,11 +42,11 @@ export function createCoverageService(
     if (cache?.key !== key) {
       if (ranksItself(r) && counts.passages > maxInMemory) {
         const entities = await r.getEntities();
-        cache = { key, index: () => r.rankingIndex(), entities, byId: new Map(entities.map((e) => [e.id, e])) };
+        cache = { key, index: () => r.rankingIndex(), entities, byId: new Map(entities.map((e) => [e.id, e])), general: generalEntities(entities) };
       } else {
         const payload = await r.readPayload();
         const index = createMemoryRankingIndex(payload);
-        cache = { key, index: () => index, entities: payload.entities, byId: new Map(payload.entities.map((e) => [e.id, e])) };
+        cache = { key, index: () => index, entities: payload.entities, byId: new Map(payload.entities.map((e) => [e.id, e])), general: generalEntities(payload.entities) };
       }
     }
     return cache;
@@ -66,7 +66,7 @@ export function createCoverageService(
     passages: (entityId, context, limit = 20) =>
       ranked((index) => rankPassagesForMention(index, entityId, context ?? { text: '', entityIds: [] }, limit)),
     async related(page, limit = 8) {
-      const { list, byId } = await ranked(async (index, c) => ({ list: await rankDocumentsForPage(index, page, limit), byId: c.byId }));
+      const { list, byId } = await ranked(async (index, c) => ({ list: await rankDocumentsForPage(index, { ...page, general: c.general }, limit), byId: c.byId }));
       return list.map((r) => ({
         id: r.document.id,
         title: r.document.title,

@@ -1,6 +1,6 @@
 import { tokenize } from '../text/tokenize';
 import { best, buildEntityPostings, buildPostings, countIn, find, forEachPassage, intersect, NO_POSTINGS, type PassageTable, type Postings, present, sparse, tableFrom } from './ranking-table';
-import type { BundlePayload, CorpusDocument, Passage } from './schema';
+import type { BundlePayload, CorpusDocument, Entity, Passage } from './schema';
 
 /**
  * Ranking over the corpus, the same in the extension and the CLI: which passages best fit the
@@ -190,15 +190,39 @@ function documentOrder(table: PassageTable): Uint32Array {
   return order;
 }
 
+/** The entities that, shared alone, say nothing of what a page is about: countries, named throughout international news. */
+export function generalEntities(entities: readonly Pick<Entity, 'id' | 'type'>[]): Set<string> {
+  return new Set(entities.filter((e) => e.type === 'country').map((e) => e.id));
+}
+
+/**
+ * How many times a page must name an entity to dwell on it: once in a paragraph, twice up to 400
+ * words, three times beyond (a name dropped once in a long article is not what it is about).
+ */
+function dwellCount(text: string): number {
+  let words = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length && words <= 400; i++) {
+    const space = text.charCodeAt(i) <= 0x20;
+    if (!space && !inWord) words++;
+    inWord = !space;
+  }
+  return Math.min(3, 1 + Math.floor(words / 200));
+}
+
 /**
  * Ranks corpus documents by what a page is about: the entities on it (each weighted by how rare it
  * is in the corpus and, gently, by how often the page names it) and the page's text against each
- * passage (BM25 over its most telling words). Each document comes with its best passage; a
- * document that shares no entity with the page is left out.
+ * passage (BM25 over its most telling words). Each document comes with its best passage.
+ *
+ * A document covers the page only where the two dwell on one actor or event together: one that is
+ * not in `page.general` (the countries: see generalEntities), that the page names often enough for
+ * its length (see dwellCount) and that the document names in two passages or more. A NASA story
+ * that names the US, or a profile that drops an Iraqi prime minister's name once, is covered by none.
  */
 export async function rankDocumentsForPage(
   index: RankingIndex,
-  page: { text: string; entityCounts: ReadonlyMap<string, number> },
+  page: { text: string; entityCounts: ReadonlyMap<string, number>; general?: ReadonlySet<string> },
   limit = 10,
 ): Promise<RankedDocument[]> {
   const stats = await index.stats();
@@ -210,17 +234,24 @@ export async function rankDocumentsForPage(
     .sort((a, b) => b.w - a.w || a.e.localeCompare(b.e));
   const terms = query.terms.map((t) => sparse(postings.get(t) ?? NO_POSTINGS));
 
-  // Only a document that names one of the page's entities can be ranked: its passages are the
-  // candidates, those that name such an entity or a query term.
+  // Only a document that dwells with the page on one of its actors or events covers it (see above).
   const covering = new Uint8Array(table.documentIds.length);
+  const need = dwellCount(page.text);
+  const named = new Uint16Array(table.documentIds.length);
+  for (const { e, list } of entities) {
+    if (page.general?.has(e) || (page.entityCounts.get(e) ?? 0) < need) continue;
+    named.fill(0);
+    for (const o of list.passages) {
+      if (!present(table, o)) continue;
+      const d = table.documents[o]!;
+      if (++named[d]! >= 2) covering[d] = 1;
+    }
+  }
+  // A covering document's candidate passages: those that name one of the page's entities or a query term.
   const slot = new Int32Array(table.ids.length).fill(-1);
   let n = 0;
   for (const { list } of entities) {
-    for (const o of list.passages) {
-      if (slot[o]! >= 0 || !present(table, o)) continue;
-      covering[table.documents[o]!] = 1;
-      slot[o] = n++;
-    }
+    for (const o of list.passages) if (slot[o]! < 0 && present(table, o) && covering[table.documents[o]!]) slot[o] = n++;
   }
   for (const list of terms) for (const o of list.passages) if (slot[o]! < 0 && present(table, o) && covering[table.documents[o]!]) slot[o] = n++;
   if (n === 0) return [];

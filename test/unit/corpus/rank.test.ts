@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryRankingIndex, rankDocumentsForPage, rankPassagesForMention, type RankingIndex } from '../../../lib/corpus/rank';
+import { createMemoryRankingIndex, generalEntities, rankDocumentsForPage, rankPassagesForMention, type RankingIndex } from '../../../lib/corpus/rank';
 import type { BundlePayload } from '../../../lib/corpus/schema';
 import { compileMatcher } from '../../../lib/match/compile';
 import { findMentions } from '../../../lib/match/find';
@@ -93,10 +93,31 @@ describe('related coverage for a page', () => {
   ])('%s ranks %s first', async (_what, text, first) => {
     const counts = new Map<string, number>();
     for (const e of entitiesIn(text)) counts.set(e, (counts.get(e) ?? 0) + 1);
-    const ranked = await rankDocumentsForPage(index, { text, entityCounts: counts });
+    const ranked = await rankDocumentsForPage(index, { text, entityCounts: counts, general: generalEntities(bundle.entities) });
     expect(ranked[0]?.document.id).toBe(first);
     expect(ranked[0]?.bestPassage.passage.documentId).toBe(first);
     for (let i = 1; i < ranked.length; i++) expect(ranked[i]!.score).toBeLessThanOrEqual(ranked[i - 1]!.score);
+  });
+
+  /** The documents ranked for `text` as the extension ranks them (its entities counted by the seed catalog, countries general). */
+  const relatedTo = async (text: string): Promise<string[]> => {
+    const entityCounts = new Map<string, number>();
+    for (const e of entitiesIn(text)) entityCounts.set(e, (entityCounts.get(e) ?? 0) + 1);
+    return (await rankDocumentsForPage(index, { text, entityCounts, general: generalEntities(bundle.entities) })).map((r) => r.document.id);
+  };
+  const filler = (words: number): string => Array.from({ length: words }, (_, i) => ['the', 'launch', 'rocket', 'company', 'engineers', 'said'][i % 6]).join(' ') + '. ';
+
+  it('covers a page only with documents that dwell with it on an actor or event, not on a country', async () => {
+    // every seed document is about the US, Iraq and Iran: a page that names them is not covered for that
+    expect(await relatedTo('NASA picked two US firms for the moon lander; the US space agency said the US budget and Iran and Iraq had no part in it.')).toEqual([]);
+    // Donald Trump, named throughout a page, is in one passage of one seed document only: it does not cover the page
+    expect(await relatedTo(`${filler(300)}Donald Trump said. ${filler(100)}Trump added. ${filler(100)}Trump left.`)).toEqual([]);
+    // a name dropped once in a long page is not what it is about; named there three times, it is
+    const long = (times: number): string => Array.from({ length: 3 }, (_, k) => `${filler(150)}${k < times ? 'Haider al-Abadi spoke. ' : ''}`).join('');
+    expect(await relatedTo(long(1))).toEqual([]);
+    expect(await relatedTo(long(3))).toContain('cole-russian-airstrikes-2015');
+    // one paragraph that names him once is about him
+    expect(await relatedTo('Haider al-Abadi spoke in Baghdad.')).toContain('cole-russian-airstrikes-2015');
   });
 
   it('returns no documents for a page that shares no actor or event with the corpus', async () => {
