@@ -634,7 +634,12 @@ function wordBefore(input: string, at: number): { start: number; key: string } |
     const c = input.charCodeAt(k - 1);
     const kind = kindOf(c);
     if (kind === WORD || kind === DROP || kind === APOSTROPHE) continue;
-    if (c === 0x2d && k > 1 && kindOf(input.charCodeAt(k - 2)) === WORD) continue;
+    if (isDash(c)) {
+      // (a dash between parts of a word, whatever the normaliser drops before it)
+      let j = k - 2;
+      while (j >= 0 && kindOf(input.charCodeAt(j)) === DROP) j--;
+      if (j >= 0 && kindOf(input.charCodeAt(j)) === WORD) continue;
+    }
     break;
   }
   return { start: k, key: normalizeKey(input.slice(k, end)) };
@@ -644,8 +649,8 @@ function wordBefore(input: string, at: number): { start: number; key: string } |
 function capitalsWordAt(input: string, k: number): number {
   let capitals = 0;
   for (; k < input.length; k++) {
-    const c = input.charCodeAt(k);
-    if (kindOf(c) !== WORD) break;
+    const kind = kindOf(input.charCodeAt(k));
+    if (kind !== WORD && kind !== DROP) break;
     if (isLowerAt(input, k)) return -1;
     if (isUpperAt(input, k)) capitals++;
   }
@@ -696,8 +701,21 @@ function isScene(input: string, start: number, end: number): boolean {
     if (lineEnd) return true;
     const next = input.charCodeAt(a);
     if (next === 0x2f || isDash(next)) return true;
-    // "Moscow, Dec. 5 (Reuters) -": a comma, then an agency in brackets soon after
-    if (next === 0x2c) for (let k = a + 1; k < n && k <= a + DATELINE_DATE; k++) if (input.charCodeAt(k) === 0x28) return true;
+    // "Moscow, Dec. 5 (Reuters) -": a comma, then an agency in brackets soon after (counted in the
+    // characters the normaliser keeps: a run of space is one, what it drops is none)
+    if (next === 0x2c) {
+      let kept = 0;
+      let space = false;
+      for (let k = a + 1; k < n && kept < DATELINE_DATE; k++) {
+        const c = input.charCodeAt(k);
+        if (c === 0x28) return true;
+        if (isLineBreak(c)) break;
+        const kind = kindOf(c);
+        if (kind === DROP || kind === APOSTROPHE || (kind === SPACE && space)) continue;
+        space = kind === SPACE;
+        kept++;
+      }
+    }
     const word = capitalsWordAt(input, a);
     if (word > a) {
       let k = word;

@@ -49,7 +49,7 @@ const WORDS = [
   // a weak alias after another entity's possessive
   "Iran's", 'Baghdad’s', 'Maliki', 'parliament', 's', 'S',
   // places as the scene, as a destination, as part of a dateline or a byline, and as their states
-  'Kabul', 'KABUL', 'Afghan', 'Bagram Airbase', 'in', 'In', 'at', 'officials', 'allies', 'flew', 'to', 'east', 'of', 'CNN', 'Kabul’s', '/', 'في', 'كابل', 'بكابل', 'وبكابل', '|',
+  'Kabul', 'KABUL', 'Afghan', 'Bagram Airbase', 'in', 'In', 'at', 'officials', 'allies', 'policy-makers', 'Dec. 5', 'flew', 'to', 'east', 'of', 'CNN', 'Kabul’s', '/', 'في', 'كابل', 'بكابل', 'وبكابل', '|',
   // Arabic letters joined to the front of a word
   'وحيدر', 'بالعبادي', 'وَالعبادي', 'فبالعبادي', 'فو', 'و', 'ب', 'وب', 'ك', 'ؤ', 'ؤب', 'للعبادي', 'وللعبادي', 'بلعبادي', 'لل', 'لـلعبادي', 'للعراق', 'وللعراق', 'لعراق', 'فللعراق',
 ];

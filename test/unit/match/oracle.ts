@@ -186,8 +186,9 @@ function wordsBefore(input: string, at: number, count: number): { key: string; s
     }
     if (!space || j === 0 || kindOf(input.charCodeAt(j - 1)) !== Kind.Word) break;
     let s = j;
-    const inWord = (q: number): boolean =>
-      [Kind.Word, Kind.Drop, Kind.Apostrophe].includes(kindOf(input.charCodeAt(q))) || (input[q] === '-' && q > 0 && kindOf(input.charCodeAt(q - 1)) === Kind.Word);
+    // (a dash joins parts of a word where a word character stands before it, dropped characters aside)
+    const wordBeforeDash = (q: number): boolean => [...input.slice(0, q)].filter((ch) => !isDrop(ch)).map((ch) => kindOf(ch.charCodeAt(0))).at(-1) === Kind.Word;
+    const inWord = (q: number): boolean => [Kind.Word, Kind.Drop, Kind.Apostrophe].includes(kindOf(input.charCodeAt(q))) || (DASHES.includes(input[q]!) && wordBeforeDash(q));
     while (s > 0 && inWord(s - 1)) s--;
     out.push({ key: normalizeKey(input.slice(s, j)), start: s });
     k = s;
@@ -218,10 +219,10 @@ function isScene(input: string, at: number, end: number): boolean {
   if (before === '' && rest === '') return true;
   const dash = (ch: string | undefined): boolean => ch !== undefined && DASHES.includes(ch);
   if (before === '' && (rest[0] === '/' || dash(rest[0]))) return true;
-  if (before === '' && rest[0] === ',' && input.slice(end + a + 1, end + a + 25).includes('(')) return true;
+  if (before === '' && rest[0] === ',' && normalize(rest.slice(1)).text.slice(0, 24).includes('(')) return true;
   if (before === '') {
     let w = 0;
-    while (w < rest.length && kindOf(rest.charCodeAt(w)) === Kind.Word) w++;
+    while (w < rest.length && (kindOf(rest.charCodeAt(w)) === Kind.Word || isDrop(rest[w]!))) w++;
     const word = [...rest.slice(0, w)];
     let r = w;
     while (r < rest.length && blank(rest[r]!)) r++;
