@@ -657,6 +657,26 @@ function capitalsWordAt(input: string, k: number): number {
   return capitals >= 2 ? k : -1;
 }
 
+/**
+ * Whether a "(" comes on the same line within DATELINE_DATE characters from `from`, counted as the
+ * normaliser keeps them (a run of space is one, what it drops is none): a dateline's date, then its
+ * agency ("Moscow, Dec. 5 (Reuters)").
+ */
+function bracketSoonAfter(input: string, from: number): boolean {
+  let kept = 0;
+  let space = false;
+  for (let k = from; k < input.length && kept < DATELINE_DATE; k++) {
+    const c = input.charCodeAt(k);
+    if (c === 0x28) return true;
+    if (isLineBreak(c)) return false;
+    const kind = kindOf(c);
+    if (kind === DROP || kind === APOSTROPHE || (kind === SPACE && space)) continue;
+    space = kind === SPACE;
+    kept++;
+  }
+  return false;
+}
+
 const SENTENCE_ENDS = new Set([0x2e, 0x21, 0x3f, 0x3b, 0x0a, 0x0d, 0x61f]);
 
 /**
@@ -701,21 +721,7 @@ function isScene(input: string, start: number, end: number): boolean {
     if (lineEnd) return true;
     const next = input.charCodeAt(a);
     if (next === 0x2f || isDash(next)) return true;
-    // "Moscow, Dec. 5 (Reuters) -": a comma, then an agency in brackets soon after (counted in the
-    // characters the normaliser keeps: a run of space is one, what it drops is none)
-    if (next === 0x2c) {
-      let kept = 0;
-      let space = false;
-      for (let k = a + 1; k < n && kept < DATELINE_DATE; k++) {
-        const c = input.charCodeAt(k);
-        if (c === 0x28) return true;
-        if (isLineBreak(c)) break;
-        const kind = kindOf(c);
-        if (kind === DROP || kind === APOSTROPHE || (kind === SPACE && space)) continue;
-        space = kind === SPACE;
-        kept++;
-      }
-    }
+    if (next === 0x2c && bracketSoonAfter(input, a + 1)) return true; // "Moscow, Dec. 5 (Reuters) -"
     const word = capitalsWordAt(input, a);
     if (word > a) {
       let k = word;
