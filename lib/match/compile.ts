@@ -33,6 +33,11 @@ export const enum PatternFlag {
    * scene ("talks in London", "flew to Washington") or a dateline's or byline's place (see find.ts).
    */
   Place = 64,
+  /**
+   * Set by the scan, never compiled: a weak alias (no acronym) found in a line of capitals, where
+   * case says nothing; it counts only where its entity is named by a strong alias (see find.ts).
+   */
+  Capitals = 128,
 }
 
 /**

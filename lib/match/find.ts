@@ -33,6 +33,7 @@ const BLOCKER: number = PatternFlag.Blocker;
 const MORE: number = PatternFlag.More;
 const GIVEN: number = PatternFlag.Given;
 const PLACE: number = PatternFlag.Place;
+const CAPITALS: number = PatternFlag.Capitals;
 
 /** A span of the original text (UTF-16 offsets, end exclusive) that names the entity at `entity`. */
 export interface Mention {
@@ -74,25 +75,31 @@ function inCapitals(input: string, start: number, end: number): boolean {
   return scan(start - 1, -1) && scan(end, 1) && letters >= 4;
 }
 
-/** Whether a pattern of `info` (see CompiledMatcher.patterns), found at raw [start, end) whose normalised characters came from `rawOf`, may count. */
-function acceptable(info: number, input: string, rawOf: Int32Array, start: number, end: number): boolean {
+/**
+ * Whether a pattern of `info` (see CompiledMatcher.patterns), found at raw [start, end) whose
+ * normalised characters came from `rawOf`, may count: -1 if not, else its info (with CAPITALS set
+ * for a weak alias in a line of capitals).
+ */
+function acceptable(info: number, input: string, rawOf: Int32Array, start: number, end: number): number {
   const flags = info & 0xff;
-  if (flags & BLOCKER && !(flags & ACRONYM)) return true;
+  if (flags & BLOCKER && !(flags & ACRONYM)) return info;
   if (flags & ACRONYM) {
     // Its capitals must be capitals here ("DoD", "PMUs"); without a mask, no letter may be lower case.
     const mask = info >>> 8;
     if (mask === 0) {
-      for (let k = start; k < end; k++) if (isLowerAt(input, k)) return false;
+      for (let k = start; k < end; k++) if (isLowerAt(input, k)) return -1;
     } else {
-      for (let j = 0, bits = mask; bits !== 0; j++, bits >>>= 1) if (bits & 1 && isLowerAt(input, rawOf[j]!)) return false;
+      for (let j = 0, bits = mask; bits !== 0; j++, bits >>>= 1) if (bits & 1 && isLowerAt(input, rawOf[j]!)) return -1;
     }
   } else {
     const capital = (info >> 8) - 1;
-    if (capital >= 0 && !isUpperAt(input, rawOf[capital]!)) return false;
+    if (capital >= 0 && !isUpperAt(input, rawOf[capital]!)) return -1;
   }
-  // In a line of capitals, case says nothing: weak aliases there are not trusted.
-  if (flags & WEAK && !(flags & CONTEXT) && inCapitals(input, start, end)) return false;
-  return true;
+  // In a line of capitals, case says nothing: a weak acronym there is not trusted ("WHAT IS NEXT"),
+  // and another weak alias only where a strong alias names its entity ("SUDANI" on a page that
+  // names Mohammed Shia al-Sudani; resolve decides).
+  if (flags & WEAK && !(flags & CONTEXT) && inCapitals(input, start, end)) return flags & ACRONYM ? -1 : info | CAPITALS;
+  return info;
 }
 
 /** Special classes of code units, above every alphabet code (K = the highest code). */
@@ -327,7 +334,8 @@ function candidates(m: CompiledMatcher, input: string, first: number, entity: nu
   const patterns = m.patterns;
   let found = false;
   for (let p = first; ; ) {
-    if (acceptable(info, input, scan.rawOf, start, end)) {
+    const ok = acceptable(info, input, scan.rawOf, start, end);
+    if (ok >= 0) {
       if (info & CONTEXT) scan.contexts.push(entity, start);
       else {
         if (!found) {
@@ -335,7 +343,7 @@ function candidates(m: CompiledMatcher, input: string, first: number, entity: nu
           found = true;
         }
         pats[scan.patsEnd++] = entity;
-        pats[scan.patsEnd++] = info;
+        pats[scan.patsEnd++] = ok;
       }
     }
     if (!(info & MORE)) return found;
@@ -742,6 +750,33 @@ function isScene(input: string, start: number, end: number): boolean {
   return w.key === 'of' && placeWords.areas.has(before);
 }
 
+/** Titles that, right before a weak alias, say it is a person's name ("Mr. Trump", "President Biden", "Gen. Dunford"). */
+const titles = wordSet(givenNamesData.titles);
+const titlesNotAfter = wordSet(givenNamesData.titlesNotAfter);
+
+/**
+ * Whether a title stands right before `at`: one of `titles`, with or without a full stop, then
+ * white space ("Mr. Trump", "Prime Minister Abadi"). A title says a name follows, as a context word
+ * near it would: the weak alias is confirmed there (a given name before it still names someone else).
+ */
+function titleBefore(input: string, at: number): boolean {
+  let k = at - 1;
+  let space = false;
+  for (; k >= 0; k--) {
+    const c = input.charCodeAt(k);
+    if (isNameSpace(c)) space = true;
+    else if (kindOf(c) !== DROP) break;
+  }
+  if (!space || k < 0) return false;
+  if (input.charCodeAt(k) === 0x2e) k--;
+  const end = k + 1;
+  while (k >= 0 && (kindOf(input.charCodeAt(k)) === WORD || kindOf(input.charCodeAt(k)) === DROP)) k--;
+  if (end - k < 2 || (k >= 0 && (input.charCodeAt(k) === 0x2e || isDash(input.charCodeAt(k))))) return false;
+  if (!titles.has(normalizeKey(input.slice(k + 1, end)))) return false;
+  const before = wordBefore(input, k + 1);
+  return !before || !titlesNotAfter.has(before.key);
+}
+
 /** Words that, after a name, leave it the name of its entity ("Sudani Monday", "Trump Administration"). */
 const notSurnames = wordSet(givenNamesData.notSurnames);
 
@@ -828,9 +863,11 @@ function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlyS
     }
     return lo < list.length ? list[lo]! : -1;
   };
-  const confirmed = (entity: number, at: number): boolean => {
+  /** Whether a weak alias of `entity` at `at` (in a line of capitals if `capitals`, after a title if `titled`) is confirmed. */
+  const confirmed = (entity: number, at: number, capitals: boolean, titled: boolean): boolean => {
     const near = contextFrom(entity, at - CONTEXT_WINDOW);
-    return strong!.has(entity) || named?.has(entity) === true || (near >= 0 && near <= at + CONTEXT_WINDOW);
+    if (strong!.has(entity) || named?.has(entity) === true) return true;
+    return !capitals && (titled || (near >= 0 && near <= at + CONTEXT_WINDOW));
   };
 
   // The weak alias + surname pairs the text writes where case tells ("Austin Tice was freed"), built
@@ -866,6 +903,7 @@ function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlyS
       let strongChoice = false;
       let blocked = false;
       let isGiven = false;
+      let titled: boolean | undefined;
       let blockers: Set<number> | undefined;
       for (let q = list[c + 2]!; q < list[c + 3]!; q += 2) {
         const flags = listPats[q + 1]! & 0xff;
@@ -881,7 +919,7 @@ function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlyS
           chosenFlags = flags;
           strongChoice = true;
           break;
-        } else if (chosen < 0 && !afterGiven && confirmed(e, start)) {
+        } else if (chosen < 0 && !afterGiven && confirmed(e, start, (flags & CAPITALS) !== 0, (titled ??= titleBefore(input, start)))) {
           chosen = e;
           chosenFlags = flags;
         }

@@ -98,6 +98,29 @@ function inCapitals(input: string, start: number, end: number): boolean {
 }
 
 const NAME_SPACE = /[\t-\r \u00a0\u2000-\u200a\u202f]/;
+
+const TITLES = new Set(givenNamesData.titles.map(normalizeKey));
+const NOT_AFTER = new Set(givenNamesData.titlesNotAfter.map(normalizeKey));
+/** A title right before `at`: white space, before it an optional full stop and a title not after a dash, a full stop or one of titlesNotAfter. */
+function titleBefore(input: string, at: number): boolean {
+  const chars = [...input.slice(0, at)].filter((ch) => !isDrop(ch));
+  let k = chars.length;
+  while (k > 0 && NAME_SPACE.test(chars[k - 1]!)) k--;
+  if (k === chars.length || k === 0) return false;
+  if (chars[k - 1] === '.') k--;
+  const end = k;
+  while (k > 0 && kindOf(chars[k - 1]!.charCodeAt(0)) === Kind.Word) k--;
+  if (k === end || ['.', ...DASHES].includes(chars[k - 1] ?? '')) return false;
+  if (!TITLES.has(normalizeKey(chars.slice(k, end).join('')))) return false;
+  // the word before the title, after white space: word characters and apostrophes, with dashes between them
+  let j = k;
+  while (j > 0 && NAME_SPACE.test(chars[j - 1]!)) j--;
+  const kind = (q: number): Kind => kindOf(chars[q]!.charCodeAt(0));
+  if (j === k || j === 0 || kind(j - 1) !== Kind.Word) return true;
+  let i = j;
+  while (i > 0 && (kind(i - 1) === Kind.Word || kind(i - 1) === Kind.Apostrophe || (DASHES.includes(chars[i - 1]!) && i > 1 && kind(i - 2) === Kind.Word))) i--;
+  return !NOT_AFTER.has(normalizeKey(chars.slice(i, j).join('')));
+}
 const isDrop = (ch: string): boolean => kindOf(ch.charCodeAt(0)) === Kind.Drop;
 /** The white space between two words of a name at the start of `s`: spaces and dropped characters; '' if not one space, or over 8. */
 function spaceRun(s: string): string {
@@ -264,7 +287,8 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
     } else if (p.acronym) {
       for (let k = start; k < end; k++) if (isLower(input[k]!)) return false;
     } else if (p.capital >= 0 && !isUpper(input[map[i + p.capital]!]!)) return false;
-    return !(p.weak && !p.context && inCapitals(input, start, end));
+    // in a line of capitals a weak acronym is not trusted; another weak alias is weighed when chosen
+    return !(p.weak && !p.context && p.acronym && inCapitals(input, start, end));
   };
   type Cand = { i: number; j: number; ps: Pattern[] };
   const contexts: { entity: number; at: number }[] = [];
@@ -354,11 +378,15 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
       let unconfirmed = false;
       if (strongP) mention = strongP.place && isScene(input, at, end) ? undefined : { start: at, end, entity: strongP.entity };
       else if (!blocked) {
+        // in a line of capitals only a strong alias elsewhere confirms a weak one; after a title, the title does
+        const capitals = inCapitals(input, at, end);
         const weak = ps.find(
           (p) =>
             p.weak &&
             !after &&
-            (strong.has(p.entity) || named?.has(p.entity) || contexts.some((x) => x.entity === p.entity && Math.abs(x.at - at) <= CONTEXT_WINDOW)),
+            (strong.has(p.entity) ||
+              named?.has(p.entity) ||
+              (!capitals && (titleBefore(input, at) || contexts.some((x) => x.entity === p.entity && Math.abs(x.at - at) <= CONTEXT_WINDOW)))),
         );
         unconfirmed = !weak && !after;
         if (weak && !(isUpper(input[at]!) && isNamePair(list, ci))) mention = { start: at, end, entity: weak.entity, weak: true };
