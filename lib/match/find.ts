@@ -13,6 +13,7 @@ const fold = norm.fold;
 const kindOf = norm.kindOf;
 const isWordUnit = norm.isWordUnit;
 const afterApostrophe = norm.afterApostrophe;
+const isElision = norm.isElision;
 const complexFoldOf = norm.complexFoldOf;
 const normalizeKey = norm.normalizeKey;
 const isUpperAt = letterCase.isUpperAt;
@@ -231,6 +232,14 @@ function walk(m: CompiledMatcher, input: string, i: number, scan: Scan, space: n
         } else if (x === cPunct) {
           x = 1;
           lastSpace = false;
+        } else if (x === cApostrophe && isElision(input, pos)) {
+          // "l’Irak": a space between two words
+          if (lastSpace) {
+            pos++;
+            continue;
+          }
+          x = space;
+          lastSpace = true;
         } else if (x === cApostrophe) {
           pos = afterApostrophe(input, pos);
           continue;
@@ -421,7 +430,7 @@ function scanText(m: CompiledMatcher, input: string, from: number, to: number, f
         // The unit that ended the word is handled below without reading it again, if it is classified.
         if (i >= n || a === 0) continue;
       }
-      if (a === cApostrophe) {
+      if (a === cApostrophe && !isElision(input, i)) {
         i = afterApostrophe(input, i);
         continue;
       }
@@ -777,6 +786,28 @@ function titleBefore(input: string, at: number): boolean {
   return !before || !titlesNotAfter.has(before.key);
 }
 
+/**
+ * Whether the place of candidate `c` (of `entity`) is followed by a comma and a name of its own
+ * state ("Cairo, Egypt", "Amman, Jordan’s capital", "Moscow, Russia") or of its district
+ * (place-words.json's `districts`: "Washington, D.C."): an address, which names the city.
+ */
+function isAddress(input: string, list: number[], listPats: number[], c: number, entity: number): boolean {
+  const n = input.length;
+  let k = skipDrops(input, list[c + 1]!, n);
+  if (k >= n || input.charCodeAt(k) !== 0x2c) return false;
+  const comma = k;
+  while (k + 1 < n && (isBlank(input.charCodeAt(k + 1)) || kindOf(input.charCodeAt(k + 1)) === DROP)) k++;
+  if (k === comma) return false;
+  k++;
+  if (c + 4 < list.length && list[c + 4] === k) {
+    for (let q = list[c + 6]!; q < list[c + 7]!; q += 2) if (listPats[q] === entity && !(listPats[q + 1]! & (BLOCKER | GIVEN))) return true;
+  }
+  for (const d of placeWordsData.districts) {
+    if (input.startsWith(d, k) && (k + d.length >= n || kindOf(input.charCodeAt(k + d.length)) !== WORD)) return true;
+  }
+  return false;
+}
+
 /** Words that, after a name, leave it the name of its entity ("Sudani Monday", "Trump Administration"). */
 const notSurnames = wordSet(givenNamesData.notSurnames);
 
@@ -934,7 +965,7 @@ function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlyS
       // A weak alias as a dateline's place ("LONDON (Reuters) -") is where the story was filed.
       if (mention && !strongChoice && isDateline(input, start, end)) mention = false;
       // A place where something happens ("talks in London", "BBC News, Washington") is no actor.
-      if (mention && chosenFlags & PLACE && isScene(input, start, end)) mention = false;
+      if (mention && chosenFlags & PLACE && (isScene(input, start, end) || isAddress(input, list, listPats, c, chosen))) mention = false;
       given = isGiven && !mention ? c : -1;
       if (mention) mentions.push(strongChoice ? { start, end, entity: chosen } : { start, end, entity: chosen, weak: true });
       else if ((chosen < 0 || (blocked && !strongChoice)) && !afterGiven && !isGiven) {
@@ -948,5 +979,15 @@ function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlyS
     }
   };
   choose(cands, pats);
+  // A combining mark after a mention's last letter is part of that letter ("العِراقُ", "Abadí" written
+  // with U+0301): the span takes it, so a highlight never splits a letter from its mark.
+  for (let i = 0; i < mentions.length; i++) {
+    const x = mentions[i]!;
+    let e = x.end;
+    while (e < input.length && COMBINING.test(input[e]!)) e++;
+    if (e !== x.end) mentions[i] = { ...x, end: e };
+  }
   return mentions;
 }
+
+const COMBINING = /\p{Mn}/u;

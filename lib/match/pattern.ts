@@ -18,6 +18,7 @@ export function expandPattern(pattern: string, limit = 256): string[] {
       const end = pattern.indexOf(close, i + 1);
       if (end < 0) throw new Error(`Alias pattern "${pattern}" has an unclosed "${ch}".`);
       const inner = pattern.slice(i + 1, end);
+      if (/[[\]()]/.test(inner)) throw new Error(`Alias pattern "${pattern}" nests a group in a group, which the grammar does not allow.`);
       const options = ch === '[' ? [inner, ''] : inner.split('|');
       const next: string[] = [];
       for (const r of results) for (const o of options) next.push(r + o);

@@ -137,6 +137,32 @@ export function afterApostrophe(input: string, i: number): number {
   return a < n && isWordUnit(input.charCodeAt(a)) && kindOf(input.charCodeAt(a)) !== Kind.Apostrophe ? i + 1 : s + 1;
 }
 
+/** Words elided before an apostrophe in French: "l’Irak", "d’Abadi", "qu’Israël", "jusqu’à". */
+const ELISIONS = new Set(['l', 'd', 'j', 'm', 'n', 's', 't', 'c', 'qu', 'jusqu', 'lorsqu', 'puisqu', 'quoiqu']);
+
+/**
+ * Whether the apostrophe at `i` of `input` ends an elided word ("l’Irak", "L'Etat islamique",
+ * "qu’Israël"): one of ELISIONS (in any case) as a whole word before it, a letter or digit after it
+ * (invisible characters between change nothing). Such an apostrophe separates two words, as a space
+ * does; any other is dropped (see afterApostrophe).
+ */
+export function isElision(input: string, i: number): boolean {
+  let b = i - 1;
+  let word = '';
+  for (; b >= 0; b--) {
+    const c = input.charCodeAt(b);
+    const kind = kindOf(c);
+    if (kind === Kind.Drop) continue;
+    if (kind !== Kind.Word) break;
+    if (word.length === 6) return false;
+    word = input[b]! + word;
+  }
+  if (!ELISIONS.has(word.toLowerCase())) return false;
+  let a = i + 1;
+  while (a < input.length && kindOf(input.charCodeAt(a)) === Kind.Drop) a++;
+  return a < input.length && kindOf(input.charCodeAt(a)) === Kind.Word;
+}
+
 const SCRATCH = 1024;
 const scratchOut = new Uint16Array(SCRATCH + 16);
 const scratchMap = new Uint32Array(SCRATCH + 17);
@@ -166,8 +192,17 @@ export function normalize(input: string): NormalizedText {
         lastSpace = true;
       }
     } else if (kind === Kind.Apostrophe) {
+      if (isElision(input, i)) {
+        // "l’Irak": two words
+        if (!lastSpace) {
+          if (len >= outBuf.length) [outBuf, map] = grow(outBuf, map);
+          outBuf[len] = SPACE;
+          map[len++] = i;
+          lastSpace = true;
+        }
+      }
       // A possessive ('s at a word's end) goes with its apostrophe.
-      i = afterApostrophe(input, i) - 1;
+      else i = afterApostrophe(input, i) - 1;
     } else if (kind === Kind.Complex) {
       const s = complexFold.get(code)!;
       for (let j = 0; j < s.length; j++) {

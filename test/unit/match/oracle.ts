@@ -363,6 +363,19 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
     return r !== undefined && (!r.title || pairs.has(normalize(input.slice(map[list[ci]!.i]!, r.end)).text));
   };
 
+  // a place, a comma and white space, then a name of its own state or a district: an address ("Cairo, Egypt", "Washington, D.C.")
+  const isAddress = (list: Cand[], ci: number, entity: number): boolean => {
+    let k = map[list[ci]!.j - 1]! + 1;
+    while (k < input.length && isDrop(input[k]!)) k++;
+    if (input[k] !== ',') return false;
+    const from = ++k;
+    while (k < input.length && ((NAME_SPACE.test(input[k]!) && input[k] !== '\n' && input[k] !== '\r') || isDrop(input[k]!))) k++;
+    if (k === from) return false;
+    const next = list[ci + 1];
+    if (next && map[next.i] === k && next.ps.some((p) => p.entity === entity && !p.blocker && !p.given)) return true;
+    return placeWordsData.districts.some((d) => input.startsWith(d, k) && kindOf(input.charCodeAt(k + d.length)) !== Kind.Word);
+  };
+
   const mentions: Mention[] = [];
   const choose = (list: Cand[], exclude?: ReadonlySet<number>): void => {
     let given: number | undefined; // where the candidate before ends, if it is a given name that named nothing
@@ -376,7 +389,7 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
       const strongP = ps.find((p) => !p.blocker && !p.weak);
       let mention: Mention | undefined;
       let unconfirmed = false;
-      if (strongP) mention = strongP.place && isScene(input, at, end) ? undefined : { start: at, end, entity: strongP.entity };
+      if (strongP) mention = strongP.place && (isScene(input, at, end) || isAddress(list, ci, strongP.entity)) ? undefined : { start: at, end, entity: strongP.entity };
       else if (!blocked) {
         // in a line of capitals only a strong alias elsewhere confirms a weak one; after a title, the title does
         const capitals = inCapitals(input, at, end);
@@ -395,7 +408,7 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
           mention = undefined;
         }
         if (mention && isDateline(input, at, end)) mention = undefined;
-        if (mention && weak!.place && isScene(input, at, end)) mention = undefined;
+        if (mention && weak!.place && (isScene(input, at, end) || isAddress(list, ci, weak!.entity))) mention = undefined;
       }
       if (mention) mentions.push(mention);
       // a weak alias not confirmed leaves its words to the shorter names in it; a blocker, to all but its entity's
@@ -405,5 +418,10 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
     }
   };
   choose(cands);
-  return mentions;
+  // a combining mark after a mention's last letter is the letter's
+  return mentions.map((x) => {
+    let end = x.end;
+    while (end < input.length && /\p{Mn}/u.test(input[end]!)) end++;
+    return end === x.end ? x : { ...x, end };
+  });
 }

@@ -22,6 +22,9 @@ describe('expandPattern', () => {
     ['(Iran-backed|pro-Iran militias', /unclosed "\("/],
     ['Badr] Organization', /stray "\]"/],
     ['Badr) Organization', /stray "\)"/],
+    // a group in a group was once read as literal brackets, and matched nothing
+    ['[(US-led|U.S.-led)] coalition', /nests a group in a group/],
+    ['(transfer|[the] move) of detainees', /nests a group in a group/],
   ])('refuses %j', (pattern, message) => {
     expect(() => expandPattern(pattern)).toThrow(message);
   });
