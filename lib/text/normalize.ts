@@ -147,16 +147,18 @@ const ELISIONS = new Set(['l', 'd', 'j', 'm', 'n', 's', 't', 'c', 'qu', 'jusqu',
  * does; any other is dropped (see afterApostrophe).
  */
 export function isElision(input: string, i: number): boolean {
-  let b = i - 1;
-  let word = '';
-  for (; b >= 0; b--) {
-    const c = input.charCodeAt(b);
-    const kind = kindOf(c);
+  // (called at every apostrophe the matcher reads: no string is made unless the word is short)
+  let len = 0;
+  let first = -1;
+  for (let b = i - 1; b >= 0; b--) {
+    const kind = kindOf(input.charCodeAt(b));
     if (kind === Kind.Drop) continue;
-    if (kind !== Kind.Word) break;
-    if (word.length === 6) return false;
-    word = input[b]! + word;
+    if (kind !== Kind.Word || ++len > 6) break;
+    first = b;
   }
+  if (len === 0 || len > 6 || (len > 2 && len < 5)) return false;
+  let word = '';
+  for (let b = first; b < i; b++) if (kindOf(input.charCodeAt(b)) !== Kind.Drop) word += input[b];
   if (!ELISIONS.has(word.toLowerCase())) return false;
   let a = i + 1;
   while (a < input.length && kindOf(input.charCodeAt(a)) === Kind.Drop) a++;
