@@ -295,6 +295,11 @@ describe('rules, with the seed catalog', () => {
     // ("à" folds to "a", the English article, so it is no scene word: "A Washington icon")
     ['A Washington icon, the US says', [['Washington', 'united-states'], ['US', 'united-states']]],
     ['la guerra de los 12 días entre Israel e Irán', [['guerra de los 12 días', 'twelve-day-war'], ['Israel', 'israel'], ['Irán', 'iran']]],
+    // an Arabic given name before a weak alias names someone else; على ("on") is no name
+    ['قال النائب أحمد العبيدي إن وزير الدفاع العراقي خالد العبيدي', [['خالد العبيدي', 'khaled-al-obeidi']]],
+    ['ضغوط على الحشد الشعبي وعلى الحشد', [['الحشد الشعبي', 'popular-mobilization-forces'], ['الحشد', 'popular-mobilization-forces']]],
+    // a broadcaster's name, and an address with its country's part
+    ['By: FRANCE 24 with AFP. 2. London, England. The UK said', [['UK', 'united-kingdom']]],
     // a combining mark on the last letter is the mention's
     ['«العِراقُ لن يكون ساحةً»', [['العِراقُ', 'iraq']]],
   ])('%j', (text, expected) => {
