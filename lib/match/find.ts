@@ -634,10 +634,10 @@ function isBlank(c: number): boolean {
 }
 
 /**
- * The word that ends right before `at`, across white space and nothing else (a hyphen may join its
- * parts: "policy-makers"): its start and normalised form; undefined where there is none such.
+ * Where the white space that ends at `at` begins, less one: the last character before it that the
+ * normaliser keeps; -1 where no white space ends at `at`, or nothing stands before it.
  */
-function wordBefore(input: string, at: number): { start: number; key: string } | undefined {
+function beforeSpace(input: string, at: number): number {
   let k = at - 1;
   let space = false;
   for (; k >= 0; k--) {
@@ -645,7 +645,16 @@ function wordBefore(input: string, at: number): { start: number; key: string } |
     if (isNameSpace(c)) space = true;
     else if (kindOf(c) !== DROP) break;
   }
-  if (!space || k < 0 || kindOf(input.charCodeAt(k)) !== WORD) return undefined;
+  return space ? k : -1;
+}
+
+/**
+ * The word that ends right before `at`, across white space and nothing else (a hyphen may join its
+ * parts: "policy-makers"): its start and normalised form; undefined where there is none such.
+ */
+function wordBefore(input: string, at: number): { start: number; key: string } | undefined {
+  let k = beforeSpace(input, at);
+  if (k < 0 || kindOf(input.charCodeAt(k)) !== WORD) return undefined;
   const end = k + 1;
   for (; k > 0; k--) {
     const c = input.charCodeAt(k - 1);
@@ -769,14 +778,8 @@ const titlesNotAfter = wordSet(givenNamesData.titlesNotAfter);
  * near it would: the weak alias is confirmed there (a given name before it still names someone else).
  */
 function titleBefore(input: string, at: number): boolean {
-  let k = at - 1;
-  let space = false;
-  for (; k >= 0; k--) {
-    const c = input.charCodeAt(k);
-    if (isNameSpace(c)) space = true;
-    else if (kindOf(c) !== DROP) break;
-  }
-  if (!space || k < 0) return false;
+  let k = beforeSpace(input, at);
+  if (k < 0) return false;
   if (input.charCodeAt(k) === 0x2e) k--;
   const end = k + 1;
   while (k >= 0 && (kindOf(input.charCodeAt(k)) === WORD || kindOf(input.charCodeAt(k)) === DROP)) k--;
