@@ -1,4 +1,4 @@
-import { isWordUnit, normalize } from '../text/normalize';
+import { isWordUnit, normalize, PHRASE_DASH } from '../text/normalize';
 import { wordsOf } from '../text/tokenize';
 import givenNamesData from './given-names.json';
 import { expandPattern } from './pattern';
@@ -130,6 +130,8 @@ export function compileMatcher(entities: readonly MatchableEntity[], givenNames:
       const { text, map } = normalize(literal);
       const key = text.trim();
       if (key === '') continue;
+      // (a dash between spaces parts two phrases in text, so no name may hold one: find.ts never walks across it)
+      if (key.includes(String.fromCharCode(PHRASE_DASH))) throw new Error(`The name "${literal}" holds a dash between spaces, which parts two phrases: write the dash without spaces.`);
       // What case asks of the text (see CompiledMatcher.patterns): an acronym, the capitals it has
       // ("DoD", "PMUs"); another alias, its first capital.
       let cased = 0;

@@ -7,7 +7,9 @@
  * - apostrophes and their look-alikes (' ’ ‘ ʼ ʿ ʾ ` ´ ′) are dropped: Asa’ib → asaib;
  *   a possessive "'s" / "’s" at the end of a word is dropped with them: Sudani’s → sudani;
  * - hyphens, dashes, the non-breaking hyphen, and runs of white space (line breaks, NBSP,
- *   thin spaces) become one space; the soft hyphen and zero-width characters are dropped;
+ *   thin spaces) become one space; the soft hyphen and zero-width characters are dropped; but a
+ *   dash with white space on both sides ("18 December 2011 – Withdrawal of troops", "Sudani — who")
+ *   parts two phrases and becomes PHRASE_DASH (—), which no name runs across;
  * - Arabic: alef forms (أ إ آ ٱ) → ا, ta marbuta ة → ه, alef maksura ى → ي, ؤ → و, ئ → ي,
  *   tatweel and harakat dropped; the Persian and Urdu forms of letters Arabic writes otherwise
  *   (as Lucene's Persian normaliser folds them: yeh ی ے → ي, keheh ک → ك, heh ۀ ہ ە → ه), since
@@ -165,6 +167,37 @@ export function isElision(input: string, i: number): boolean {
   return a < input.length && kindOf(input.charCodeAt(a)) === Kind.Word;
 }
 
+/** What a dash with white space on both sides becomes (see isPhraseDash). */
+export const PHRASE_DASH = 0x2014;
+const dashCodes = new Set([...DASHES].map((ch) => ch.charCodeAt(0)));
+
+/**
+ * Whether the dash at `i` of `input` stands between white space on both sides (past other dashes
+ * and invisible characters): "2011 – Withdrawal", "Sudani -- who". It parts two phrases, where a
+ * hyphen ("al-Abadi", "al-\nAbadi" broken at a line's end) joins the parts of one name.
+ */
+export function isPhraseDash(input: string, i: number): boolean {
+  // (called at every hyphen the matcher passes on its way to a name: no closures, no strings)
+  const n = input.length;
+  if (!dashCodes.has(input.charCodeAt(i))) return false;
+  let b = i - 1;
+  while (b >= 0 && (dashCodes.has(input.charCodeAt(b)) || kindOf(input.charCodeAt(b)) === Kind.Drop)) b--;
+  if (b < 0 || kindOf(input.charCodeAt(b)) !== Kind.Space) return false;
+  let a = i + 1;
+  while (a < n && (dashCodes.has(input.charCodeAt(a)) || kindOf(input.charCodeAt(a)) === Kind.Drop)) a++;
+  if (a >= n || kindOf(input.charCodeAt(a)) !== Kind.Space) return false;
+  // (and something the normaliser keeps on both sides: a dash at the text's start or end parts nothing)
+  for (; b >= 0; b--) if (keeps(input.charCodeAt(b))) break;
+  for (; a < n; a++) if (keeps(input.charCodeAt(a))) break;
+  return b >= 0 && a < n;
+}
+
+/** Whether the normaliser keeps something of code unit c (no white space, dash, apostrophe or dropped character). */
+function keeps(c: number): boolean {
+  const kind = kindOf(c);
+  return kind !== Kind.Space && kind !== Kind.Drop && kind !== Kind.Apostrophe;
+}
+
 const SCRATCH = 1024;
 const scratchOut = new Uint16Array(SCRATCH + 16);
 const scratchMap = new Uint32Array(SCRATCH + 17);
@@ -184,6 +217,11 @@ export function normalize(input: string): NormalizedText {
     if (kind === Kind.Word || kind === Kind.Punct) {
       if (len >= outBuf.length) [outBuf, map] = grow(outBuf, map);
       outBuf[len] = fold[code]!;
+      map[len++] = i;
+      lastSpace = false;
+    } else if (kind === Kind.Space && code !== SPACE && isPhraseDash(input, i)) {
+      if (len >= outBuf.length) [outBuf, map] = grow(outBuf, map);
+      outBuf[len] = PHRASE_DASH;
       map[len++] = i;
       lastSpace = false;
     } else if (kind === Kind.Space) {

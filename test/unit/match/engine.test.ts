@@ -300,6 +300,9 @@ describe('rules, with the seed catalog', () => {
     ['ضغوط على الحشد الشعبي وعلى الحشد', [['الحشد الشعبي', 'popular-mobilization-forces'], ['الحشد', 'popular-mobilization-forces']]],
     // a broadcaster's name, and an address with its country's part
     ['By: FRANCE 24 with AFP. 2. London, England. The UK said', [['UK', 'united-kingdom']]],
+    // a dash between spaces parts two phrases: no name runs across it (a timeline's "2011 – Withdrawal")
+    ['18 December 2011 – Withdrawal of U.S. troops from Iraq is completed.', [['Withdrawal of U.S. troops from Iraq', 'us-withdrawal-from-iraq-2011']]],
+    ['the Combined Joint Task Force – Operation Inherent Resolve and Combined Joint Task Force-Operation Inherent Resolve', [['Operation Inherent Resolve', 'anti-isis-coalition'], ['Combined Joint Task Force-Operation Inherent Resolve', 'anti-isis-coalition']]],
     // a combining mark on the last letter is the mention's
     ['«العِراقُ لن يكون ساحةً»', [['العِراقُ', 'iraq']]],
   ])('%j', (text, expected) => {

@@ -477,4 +477,11 @@ describe('compileMatcher', () => {
   it('refuses a catalog with a broken alias pattern', () => {
     expect(() => compileMatcher([{ aliases: [{ text: 'Badr [Organization' }] }])).toThrow(/unclosed/);
   });
+
+  it('refuses a name with a dash between spaces, which the matcher never walks across', () => {
+    expect(() => compileMatcher([{ aliases: [{ text: 'Combined Joint Task Force – Operation Inherent Resolve' }] }])).toThrow(
+      /"Combined Joint Task Force – Operation Inherent Resolve" holds a dash between spaces/,
+    );
+    expect(compileMatcher([{ aliases: [{ text: 'Task Force-Operation' }, { text: 'Iran–Israel war' }] }]).entityCount).toBe(1);
+  });
 });

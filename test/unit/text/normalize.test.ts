@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isElision, isWordUnit, normalize, normalizeKey } from '../../../lib/text/normalize';
+import { isElision, isPhraseDash, isWordUnit, normalize, normalizeKey, PHRASE_DASH } from '../../../lib/text/normalize';
 
 /** Strings with everything the normaliser treats specially, mixed with arbitrary code units. */
 const tricky = fc.oneof(
@@ -54,7 +54,12 @@ describe('normalize: folding rules', () => {
     ['al\u2011Abadi', 'al abadi'],
     ['al\u2013Abadi', 'al abadi'],
     ['al\u2014Abadi', 'al abadi'],
-    ['al - Abadi', 'al abadi'],
+    // a dash between spaces parts two phrases ("2011 – Withdrawal", "BAGHDAD (Reuters) - Iraq's"), as sites that type " - " for a dash mean it
+    ['al - Abadi', 'al — abadi'],
+    ['18 December 2011 – Withdrawal', '18 december 2011 — withdrawal'],
+    ['Sudani -- who', 'sudani —— who'],
+    ['al-\nAbadi', 'al abadi'], // (a hyphen at a line's end joins)
+    [' - trailing - ', 'trailing '], // (a dash with nothing on one side parts nothing)
     ['al \u00a0 Abadi', 'al abadi'],
     ['al\u00a0Abadi', 'al abadi'],
     ['Haider\nal-Abadi', 'haider al abadi'],
@@ -152,6 +157,8 @@ describe('normalize: properties', () => {
           const origin = input[map[i]!]!;
           // (or the apostrophe after an elided word: "l’Irak")
           if (text[i] === ' ') expect(normalize(`a${origin}`).text === 'a ' || isElision(input, map[i]!)).toBe(true);
+          // (a phrase dash comes from a dash between spaces: "2011 – Withdrawal")
+          else if (text.charCodeAt(i) === PHRASE_DASH) expect(isPhraseDash(input, map[i]!)).toBe(true);
           else expect(normalize(origin).text).toContain(text[i]);
         }
       }),
