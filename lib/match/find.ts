@@ -804,7 +804,7 @@ function isAddress(input: string, list: number[], listPats: number[], c: number,
   let k = skipDrops(input, list[c + 1]!, n);
   if (k >= n || input.charCodeAt(k) !== 0x2c) return false;
   const comma = k;
-  while (k + 1 < n && (isBlank(input.charCodeAt(k + 1)) || kindOf(input.charCodeAt(k + 1)) === DROP)) k++;
+  while (k + 1 < n && isBlank(input.charCodeAt(k + 1))) k++;
   if (k === comma) return false;
   k++;
   if (c + 4 < list.length && list[c + 4] === k) {

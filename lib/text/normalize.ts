@@ -177,7 +177,7 @@ const dashCodes = new Set([...DASHES].map((ch) => ch.charCodeAt(0)));
  * hyphen ("al-Abadi", "al-\nAbadi" broken at a line's end) joins the parts of one name.
  */
 export function isPhraseDash(input: string, i: number): boolean {
-  // (called at every hyphen the matcher passes on its way to a name: no closures, no strings)
+  // (called for each dash in a name the matcher found across white space: no closures, no strings)
   const n = input.length;
   if (!dashCodes.has(input.charCodeAt(i))) return false;
   let b = i - 1;
