@@ -28,6 +28,7 @@ export const entitySchema = z.strictObject({
   dates: z.strictObject({ start: isoDate.optional(), end: isoDate.optional() }).optional(),
   aliases: z.array(aliasSchema).min(1),
   context: z.array(z.string().min(1)).optional(),
+  against: z.array(z.string().min(1)).optional(),
   blockers: z.array(z.string().min(1)).optional(),
 });
 export type Entity = z.infer<typeof entitySchema>;

@@ -8,9 +8,17 @@ export interface MatchableEntity {
   readonly aliases: readonly { readonly text: string; readonly weak?: boolean; readonly acronym?: boolean; readonly place?: boolean }[];
   /** Words that, near a weak alias, confirm that it names this entity. */
   readonly context?: readonly string[];
+  /**
+   * Words that, close to a weak alias, say it names something else ("the goddess Isis", "Senator
+   * Warren"), whatever else the page names: compiled as context words of entity -2 - its index.
+   */
+  readonly against?: readonly string[];
   /** Phrases that contain an alias but name something else ("Battle of Badr"): never a mention. */
   readonly blockers?: readonly string[];
 }
+
+/** The entity number under which entity `index`'s `against` words are compiled (and found) as context words. */
+export const againstOf = (index: number): number => -2 - index;
 
 /** Flags of one compiled pattern. */
 export const enum PatternFlag {
@@ -187,6 +195,7 @@ export function compileMatcher(entities: readonly MatchableEntity[], givenNames:
       }
     }
     for (const c of e.context ?? []) add(index, c, PatternFlag.Context);
+    for (const c of e.against ?? []) add(againstOf(index), c, PatternFlag.Context);
     for (const b of e.blockers ?? []) add(index, b, PatternFlag.Blocker);
   });
   for (const name of givenKeys.values()) add(-1, name, PatternFlag.Given);

@@ -2,7 +2,7 @@ import * as letterCase from '../text/case';
 import * as norm from '../text/normalize';
 import { wordsOf } from '../text/tokenize';
 import * as compiled from './compile';
-import { type CompiledMatcher, PatternFlag } from './compile';
+import { againstOf, type CompiledMatcher, PatternFlag } from './compile';
 import givenNamesData from './given-names.json';
 import placeWordsData from './place-words.json';
 
@@ -49,6 +49,8 @@ export interface Mention {
 
 /** How far (in characters of the original text) a context word may stand from a weak alias and still confirm it. */
 export const CONTEXT_WINDOW = 400;
+/** How far an `against` word may stand from a weak alias and still refuse it (a few words). */
+export const AGAINST_WINDOW = 60;
 
 /**
  * True when [start, end) of `input` and the letters around it on the same line are all capitals (a
@@ -902,9 +904,14 @@ function resolve(m: CompiledMatcher, input: string, scan: Scan, named: ReadonlyS
     }
     return lo < list.length ? list[lo]! : -1;
   };
-  /** Whether a weak alias of `entity` at `at` (in a line of capitals if `capitals`, after a title if `titled`) is confirmed. */
+  /**
+   * Whether a weak alias of `entity` at `at` (in a line of capitals if `capitals`, after a title if
+   * `titled`) is confirmed; never with one of the entity's `against` words close by.
+   */
   const confirmed = (entity: number, at: number, capitals: boolean, titled: boolean): boolean => {
     const near = contextFrom(entity, at - CONTEXT_WINDOW);
+    const against = contextFrom(againstOf(entity), at - AGAINST_WINDOW);
+    if (against >= 0 && against <= at + AGAINST_WINDOW) return false;
     if (strong!.has(entity) || named?.has(entity) === true) return true;
     return !capitals && (titled || (near >= 0 && near <= at + CONTEXT_WINDOW));
   };

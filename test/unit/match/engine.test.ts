@@ -20,7 +20,7 @@ beforeAll(async () => {
 const HAND: MatchableEntity[] = [
   // (a blocker holding another entity's name: Tikrit is still named there)
   { aliases: [{ text: 'Popular Mobilization Forces' }, { text: 'Popular Mobilization' }, { text: 'PMF', acronym: true }, { text: 'PMUs', acronym: true }], blockers: ['Battle of Tikrit'] },
-  { aliases: [{ text: 'Badr Organization' }, { text: 'Badr', weak: true }], context: ['militia', 'US'], blockers: ['Battle of Badr'] },
+  { aliases: [{ text: 'Badr Organization' }, { text: 'Badr', weak: true }], context: ['militia', 'US'], against: ['Prophet', 'sons'], blockers: ['Battle of Badr'] },
   { aliases: [{ text: "Asa'ib Ahl al-Haq" }, { text: 'Ahl al-Haq' }, { text: 'AAH', acronym: true }] },
   { aliases: [{ text: 'Haider al-Abadi' }, { text: 'al-Abadi' }, { text: 'Abadi', weak: true }, { text: 'حيدر العبادي' }], context: ['Iraq'] },
   { aliases: [{ text: 'U.S.', acronym: true }, { text: 'United States' }] },
@@ -46,6 +46,8 @@ const WORDS = [
   'Tice', 'Times', 'B.', 'J.', 'B', 'Monday', 'The', 'Covid', 'Ḥusayn', 'Tice’s', 'Statesman', 'jones', 'Released', 'Abadi Tice',
   // titles that confirm a weak alias ("Mr. Abadi"), not after "Vice"; a weak alias in capitals, confirmed by a strong one
   'Mr.', 'Mr', 'President', 'president', 'Vice', 'Gen.', 'BADR', 'HAIDER AL-ABADI',
+  // words against an entity, close to its weak alias
+  'Prophet', 'sons', 'PROPHET',
   // datelines
   'ABADI', '(Reuters)', '(AP)', 'ABADI (AP)', 'ABADI —', 'Abadi (AP)', '(CNN)',
   // a weak alias after another entity's possessive
@@ -307,6 +309,10 @@ describe('rules, with the seed catalog', () => {
     ['Sen. Ted Cruz, speaking in Austin, met Defense Secretary Lloyd Austin', [['Lloyd Austin', 'lloyd-austin']]],
     ['Britain’s foreign secretary said during a visit to Riyadh that Saudi Arabia agreed', [['Britain', 'united-kingdom'], ['Saudi Arabia', 'saudi-arabia']]],
     ['The Pentagon, which now calls itself the Department of War', [['Pentagon', 'pentagon'], ['Department of War', 'pentagon']]],
+    // words against an entity, a few words from its weak alias, refuse it whatever the page names
+    ['ISIS fighters fled. The goddess Isis was worshipped along the Nile for three thousand years. In Syria, Isis destroyed shrines', [['ISIS', 'islamic-state'], ['Syria', 'syria'], ['Isis', 'islamic-state']]],
+    ['Col. Steve Warren briefed. Later Senator Elizabeth Warren spoke, and Warren said Massachusetts', [['Steve Warren', 'steve-warren']]],
+    ['بعد أن درس الفقه الحنفي والمالكي في شبابه، عاد نوري المالكي', [['نوري المالكي', 'nouri-al-maliki']]],
     // a combining mark on the last letter is the mention's
     ['«العِراقُ لن يكون ساحةً»', [['العِراقُ', 'iraq']]],
   ])('%j', (text, expected) => {

@@ -1,5 +1,5 @@
 import type { MatchableEntity } from '../../../lib/match/compile';
-import { CONTEXT_WINDOW, type Mention } from '../../../lib/match/find';
+import { AGAINST_WINDOW, CONTEXT_WINDOW, type Mention } from '../../../lib/match/find';
 import givenNamesData from '../../../lib/match/given-names.json';
 import placeWordsData from '../../../lib/match/place-words.json';
 import { expandPattern } from '../../../lib/match/pattern';
@@ -55,6 +55,8 @@ function patterns(entities: readonly MatchableEntity[], givenNames: readonly str
   entities.forEach((e, i) => {
     for (const a of e.aliases) add(i, a.text, { weak: !!a.weak, acronym: !!a.acronym, place: !!a.place });
     for (const c of e.context ?? []) add(i, c, { context: true });
+    // (words against an entity are context words of entity -2 - i)
+    for (const c of e.against ?? []) add(-2 - i, c, { context: true });
     for (const b of e.blockers ?? []) add(i, b, { blocker: true });
   });
   // Given names, each once (entity -1); an entity's own given names before its weak aliases are weak aliases.
@@ -397,6 +399,7 @@ export function naiveMentions(entities: readonly MatchableEntity[], input: strin
           (p) =>
             p.weak &&
             !after &&
+            !contexts.some((x) => x.entity === -2 - p.entity && Math.abs(x.at - at) <= AGAINST_WINDOW) &&
             (strong.has(p.entity) ||
               named?.has(p.entity) ||
               (!capitals && (titleBefore(input, at) || contexts.some((x) => x.entity === p.entity && Math.abs(x.at - at) <= CONTEXT_WINDOW)))),
