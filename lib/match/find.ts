@@ -604,7 +604,8 @@ const isDash = (c: number): boolean => dashes.has(c);
  * Whether [start, end) of `input` is a dateline's place ("LONDON (Reuters) -", "WASHINGTON (AP) —",
  * "CAIRO — Gunmen opened fire", "London (CNN) —"): written in capitals, then "("; or at the start of a
  * line and then "(" (in any case), or, in capitals, a dash or a comma. A capital's name there says
- * where the story was filed, not who acted.
+ * where the story was filed, not who acted. Before a photo's position ("Sudani (center)",
+ * "السوداني (وسط)") it is a caption's name, no dateline.
  */
 function isDateline(input: string, start: number, end: number): boolean {
   let capitals = true;
@@ -612,6 +613,7 @@ function isDateline(input: string, start: number, end: number): boolean {
   let k = end;
   while (k < input.length && (isNameSpace(input.charCodeAt(k)) || kindOf(input.charCodeAt(k)) === DROP)) k++;
   const next = input.charCodeAt(k);
+  if (next === 0x28 && captionPosition(input, k + 1)) return false;
   if (next === 0x28 && capitals) return true;
   if (next !== 0x28 && !(capitals && (next === 0x2c || isDash(next)))) return false;
   let b = start - 1;
@@ -621,6 +623,17 @@ function isDateline(input: string, start: number, end: number): boolean {
 
 /** Words around a place that make it the scene, not its state (see place-words.json), normalised. */
 const wordSet = (words: readonly string[]): ReadonlySet<string> => new Set(words.map(normalizeKey));
+const positions = wordSet(placeWordsData.positions);
+
+/** Whether the word from `k` (after white space) says where someone stands in a photo: "(center)", "(وسط)". */
+function captionPosition(input: string, k: number): boolean {
+  const n = input.length;
+  while (k < n && (isNameSpace(input.charCodeAt(k)) || kindOf(input.charCodeAt(k)) === DROP)) k++;
+  let e = k;
+  while (e < n && (kindOf(input.charCodeAt(e)) === WORD || kindOf(input.charCodeAt(e)) === DROP)) e++;
+  return e > k && positions.has(normalizeKey(input.slice(k, e)));
+}
+
 const placeWords = {
   scene: wordSet(placeWordsData.scene),
   motion: wordSet(placeWordsData.motion),

@@ -48,6 +48,8 @@ const WORDS = [
   'Mr.', 'Mr', 'President', 'president', 'Vice', 'Gen.', 'BADR', 'HAIDER AL-ABADI',
   // words against an entity, close to its weak alias
   'Prophet', 'sons', 'PROPHET',
+  // a photo caption's name and position, not a dateline
+  '(center)', '(left)', '(Reuters)', 'ABADI (left)',
   // datelines
   'ABADI', '(Reuters)', '(AP)', 'ABADI (AP)', 'ABADI —', 'Abadi (AP)', '(CNN)',
   // a weak alias after another entity's possessive
@@ -313,6 +315,11 @@ describe('rules, with the seed catalog', () => {
     ['ISIS fighters fled. The goddess Isis was worshipped along the Nile for three thousand years. In Syria, Isis destroyed shrines', [['ISIS', 'islamic-state'], ['Syria', 'syria'], ['Isis', 'islamic-state']]],
     ['Col. Steve Warren briefed. Later Senator Elizabeth Warren spoke, and Warren said Massachusetts', [['Steve Warren', 'steve-warren']]],
     ['بعد أن درس الفقه الحنفي والمالكي في شبابه، عاد نوري المالكي', [['نوري المالكي', 'nouri-al-maliki']]],
+    // a photo caption's name before its position is no dateline's place
+    ['Mohammed Shia al-Sudani met them.\nالسوداني (وسط) خلال اجتماع في بغداد', [['Mohammed Shia al-Sudani', 'mohammed-shia-al-sudani'], ['السوداني', 'mohammed-shia-al-sudani'], ['بغداد', 'baghdad']]],
+    ['Haider al-Abadi spoke.\nAbadi (left) and the US envoy\nLONDON (Reuters) - Abadi (AP) said', [['Haider al-Abadi', 'haider-al-abadi'], ['Abadi', 'haider-al-abadi'], ['US', 'united-states'], ['Abadi', 'haider-al-abadi']]],
+    // a blog's title, and a staff sergeant whose given name is on the list
+    ['Joel Wing writes Musings on Iraq. Staff Sgt. Dana Austin came home from the Pentagon', [['Joel Wing', 'joel-wing'], ['Pentagon', 'pentagon']]],
     // a combining mark on the last letter is the mention's
     ['«العِراقُ لن يكون ساحةً»', [['العِراقُ', 'iraq']]],
   ])('%j', (text, expected) => {

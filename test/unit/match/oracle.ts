@@ -102,6 +102,7 @@ function inCapitals(input: string, start: number, end: number): boolean {
 const NAME_SPACE = /[\t-\r \u00a0\u2000-\u200a\u202f]/;
 
 const TITLES = new Set(givenNamesData.titles.map(normalizeKey));
+const POSITIONS = new Set(placeWordsData.positions.map(normalizeKey));
 const NOT_AFTER = new Set(givenNamesData.titlesNotAfter.map(normalizeKey));
 /** A title right before `at`: white space, before it an optional full stop and a title not after a dash, a full stop or one of titlesNotAfter. */
 function titleBefore(input: string, at: number): boolean {
@@ -184,7 +185,16 @@ function isDateline(input: string, at: number, end: number): boolean {
   let k = end;
   while (k < input.length && (NAME_SPACE.test(input[k]!) || isDrop(input[k]!))) k++;
   const lineStart = [...input.slice(0, at).split('\n').at(-1)!].every((ch) => NAME_SPACE.test(ch) || isDrop(ch));
-  if (input[k] === '(') return capitals || lineStart;
+  if (input[k] === '(') {
+    // a photo caption's position, "(center)", is no agency
+    const rest = [...input.slice(k + 1)].filter((ch) => !isDrop(ch));
+    let i = 0;
+    while (i < rest.length && NAME_SPACE.test(rest[i]!)) i++;
+    let j = i;
+    while (j < rest.length && kindOf(rest[j]!.charCodeAt(0)) === Kind.Word) j++;
+    if (j > i && POSITIONS.has(normalizeKey(rest.slice(i, j).join('')))) return false;
+    return capitals || lineStart;
+  }
   return capitals && (input[k] === ',' || DASHES.includes(input[k] ?? ',')) && lineStart;
 }
 
